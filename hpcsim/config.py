@@ -1,0 +1,290 @@
+"""Run configuration: TOML (read with the standard library ``tomllib``) into validated dataclasses.
+
+Each section is a frozen dataclass.  A field's ``metadata`` carries its unit, its allowed range
+or choices and a one-line description; :func:`load_config` checks every key against it and stops
+at the first problem with a :class:`ConfigError` that names the key (``section.key``) and says what
+is wrong.  Cross-field rules live in each section's ``check`` method.
+
+The configuration hash (:meth:`Config.physics_hash`) covers every key that changes results, so a
+resumed run can refuse a changed configuration.  Keys in ``RESULT_NEUTRAL`` (how the run is
+executed, not what it computes) are left out of the hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any, get_type_hints
+
+
+class ConfigError(Exception):
+    """A problem with the configuration; ``key`` is ``section.name`` (or the file name)."""
+
+    def __init__(self, key: str, problem: str):
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{key}: {problem}")
+
+
+def _f(default, *, unit: str = "", lo=None, hi=None, lo_open=False, choices=None, doc: str = "",
+       kind: str = ""):
+    """Declare a config field with its unit, allowed range/choices and documentation."""
+    md = {"unit": unit, "lo": lo, "hi": hi, "lo_open": lo_open, "choices": choices, "doc": doc,
+          "kind": kind}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: type(d)(d), metadata=md)
+    return field(default=default, metadata=md)
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunSection:
+    seed: int = _f(20250715, lo=0, doc="master seed of numpy SeedSequence")
+    n_realisations: int = _f(4, lo=1, hi=100000, doc="Monte Carlo realisations of the Galaxy")
+    n_sectors: int = _f(4, lo=1, hi=720,
+                        doc="Galactocentric azimuthal sectors per realisation (one task each)")
+    scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse"),
+                       doc="what a task computes: population only, or population + emission")
+
+    def check(self):
+        pass
+
+
+@dataclass(frozen=True)
+class PopulationSection:
+    """Synthetic YMSC population (seed 000 Sec. 2; Menchiari et al. 2025, A&A 695, A175, Sec. 2)."""
+
+    mass_min: float = _f(1.0e3, unit="Msun", lo=1.0, lo_open=False, doc="minimum cluster mass")
+    mass_max: float = _f(6.4e4, unit="Msun", lo=1.0, doc="maximum cluster mass (Piskunov+2018)")
+    age_max: float = _f(30.0, unit="Myr", lo=0.0, lo_open=True, hi=100.0,
+                        doc="maximum cluster age (lifetime of an 8 Msun star, Buzzoni 2002)")
+    cmf_slope: float = _f(2.0, lo=1.01, hi=4.0,
+                          doc="slope alpha of the cluster initial mass function dN/dM ~ M^-alpha")
+    formation_rate: float = _f(74.77, unit="Myr^-1", lo=0.0, lo_open=True,
+                               doc="Galactic formation rate of clusters with mass_min<M<mass_max")
+    r_gc_min: float = _f(3.0, unit="kpc", lo=0.0, hi=30.0, doc="inner edge of the cluster disc")
+    r_gc_max: float = _f(15.0, unit="kpc", lo=0.0, lo_open=True, hi=30.0,
+                         doc="outer edge of the cluster disc")
+    arm_sigma: float = _f(0.3, unit="kpc", lo=0.0, hi=5.0,
+                          doc="Gaussian scatter of clusters about the spiral-arm centre lines")
+    z_sigma: float = _f(0.05, unit="kpc", lo=0.0, hi=2.0, doc="Gaussian scale height of clusters")
+    imf_m_min: float = _f(0.08, unit="Msun", lo=0.01, hi=0.5, doc="lower mass of the stellar IMF")
+    imf_m_max: float = _f(150.0, unit="Msun", lo=20.0, hi=300.0, doc="upper mass of the stellar IMF")
+    wr_mass_min: float = _f(25.0, unit="Msun", lo=8.0, hi=300.0,
+                            doc="stars above this mass have a WR phase after turn-off")
+    wr_duration: float = _f(0.3, unit="Myr", lo=0.0, hi=5.0, doc="duration of the WR phase")
+
+    def check(self):
+        if not self.mass_min < self.mass_max:
+            raise ConfigError("population.mass_min", f"must be < population.mass_max "
+                              f"({self.mass_min} >= {self.mass_max})")
+        if not self.r_gc_min < self.r_gc_max:
+            raise ConfigError("population.r_gc_min", "must be < population.r_gc_max")
+        if not self.imf_m_min < 8.0 < self.imf_m_max:
+            raise ConfigError("population.imf_m_max", "IMF range must contain 8 Msun")
+
+
+@dataclass(frozen=True)
+class BubbleSection:
+    """Wind-blown bubble (Weaver et al. 1977 with power reduced by eta_m; seed 000 Sec. 2)."""
+
+    eta_m: float = _f(0.1, lo=0.0, lo_open=True, hi=1.0,
+                      doc="fraction of the mechanical power that drives the bubble")
+    e_sn: float = _f(1.0e51, unit="erg", lo=0.0, doc="energy of one supernova")
+    rcd_over_rfs: float = _f(0.9, lo=0.5, hi=1.0, lo_open=True,
+                             doc="contact discontinuity radius / forward shock radius")
+    core_radius: float = _f(1.0, unit="pc", lo=0.0, lo_open=True, hi=20.0,
+                            doc="cluster core radius: no termination shock if R_ts < R_c")
+    mu: float = _f(1.4, lo=1.0, hi=3.0, doc="mean mass per H atom of the ambient gas / m_p")
+
+    def check(self):
+        pass
+
+
+@dataclass(frozen=True)
+class GalaxySection:
+    """Galactic gas model for the ambient density around clusters and the CR-sea target."""
+
+    gas_model: str = _f("ferriere2001", choices=("ferriere2001", "constant"),
+                        doc="ambient gas density model")
+    n_constant: float = _f(10.0, unit="cm^-3", lo=0.0, lo_open=True,
+                           doc="ambient H density when gas_model = 'constant'")
+    n_floor: float = _f(0.1, unit="cm^-3", lo=0.0, lo_open=True,
+                        doc="lower bound of the ambient H density around a cluster")
+
+    def check(self):
+        pass
+
+
+SECTIONS: dict[str, type] = {
+    "run": RunSection,
+    "population": PopulationSection,
+    "bubble": BubbleSection,
+    "galaxy": GalaxySection,
+}
+
+# Keys that do not change results (excluded from the configuration hash).
+RESULT_NEUTRAL = {("run", "n_realisations")}
+
+
+@dataclass(frozen=True)
+class Config:
+    run: RunSection = field(default_factory=RunSection)
+    population: PopulationSection = field(default_factory=PopulationSection)
+    bubble: BubbleSection = field(default_factory=BubbleSection)
+    galaxy: GalaxySection = field(default_factory=GalaxySection)
+    source: str = ""  # path of the TOML file it came from (not hashed)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return {name: dataclasses.asdict(getattr(self, name)) for name in SECTIONS}
+
+    def physics_hash(self) -> str:
+        """SHA-256 of every result-affecting key, canonical JSON; identical across machines."""
+        d = self.to_dict()
+        for sec, key in RESULT_NEUTRAL:
+            d[sec].pop(key, None)
+        blob = json.dumps(d, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def to_toml(self) -> str:
+        """The full effective configuration as TOML text (defaults filled in)."""
+        lines = []
+        for sec, values in self.to_dict().items():
+            lines.append(f"[{sec}]")
+            for k, v in values.items():
+                lines.append(f"{k} = {_toml_value(v)}")
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(type(v))
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------
+
+_TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+
+
+def _check_value(key: str, value, typ, md: dict, base_dir: str):
+    if typ is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(key, f"must be {_TYPE_NAMES[float]}, got {type(value).__name__} "
+                                   f"{value!r}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise ConfigError(key, f"must be finite, got {value!r}")
+    elif typ is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, f"must be {_TYPE_NAMES[int]}, got {type(value).__name__} "
+                                   f"{value!r}")
+    elif typ is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"must be true or false, got {value!r}")
+    elif typ is str:
+        if not isinstance(value, str):
+            raise ConfigError(key, f"must be a string, got {type(value).__name__} {value!r}")
+    else:  # list[float]
+        if not isinstance(value, list) or not value or any(
+                isinstance(x, bool) or not isinstance(x, (int, float)) for x in value):
+            raise ConfigError(key, f"must be a non-empty list of numbers, got {value!r}")
+        value = [float(x) for x in value]
+    lo, hi = md.get("lo"), md.get("hi")
+    unit = f" {md['unit']}" if md.get("unit") else ""
+    if typ in (int, float):
+        if lo is not None and (value < lo or (md.get("lo_open") and value == lo)):
+            rel = ">" if md.get("lo_open") else ">="
+            raise ConfigError(key, f"out of range: must be {rel} {lo}{unit}, got {value}{unit}")
+        if hi is not None and value > hi:
+            raise ConfigError(key, f"out of range: must be <= {hi}{unit}, got {value}{unit}")
+    if md.get("choices") and value not in md["choices"]:
+        raise ConfigError(key, f"must be one of {', '.join(map(repr, md['choices']))}; "
+                               f"got {value!r}")
+    if md.get("kind") == "file" and value:
+        path = value if os.path.isabs(value) else os.path.join(base_dir, value)
+        if not os.path.isfile(path):
+            raise ConfigError(key, f"file not found: {path}")
+        value = os.path.abspath(path)
+    return value
+
+
+def config_from_dict(data: dict, source: str = "", base_dir: str = ".") -> Config:
+    """Build a validated :class:`Config` from a parsed TOML mapping."""
+    if not isinstance(data, dict):
+        raise ConfigError(source or "config", "top level must be a table")
+    sections = {}
+    for name in data:
+        if name not in SECTIONS:
+            raise ConfigError(name, f"unknown section (allowed: {', '.join(SECTIONS)})")
+    for name, cls in SECTIONS.items():
+        raw = data.get(name, {})
+        if not isinstance(raw, dict):
+            raise ConfigError(name, "must be a table ([" + name + "])")
+        hints = get_type_hints(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        for key in raw:
+            if key not in fields:
+                raise ConfigError(f"{name}.{key}", "unknown key (allowed: "
+                                  + ", ".join(fields) + ")")
+        kwargs = {}
+        for key, value in raw.items():
+            kwargs[key] = _check_value(f"{name}.{key}", value, hints[key],
+                                       dict(fields[key].metadata), base_dir)
+        section = cls(**kwargs)
+        section.check()
+        sections[name] = section
+    cfg = Config(source=source, **sections)
+    _check_cross_sections(cfg)
+    return cfg
+
+
+def _check_cross_sections(cfg: Config):
+    """Rules that involve more than one section."""
+    return None
+
+
+def load_config(path: str) -> Config:
+    """Read and validate a TOML configuration file. Raises :class:`ConfigError`."""
+    if not os.path.isfile(path):
+        raise ConfigError(path, "configuration file not found")
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML: {exc}") from None
+    return config_from_dict(data, source=os.path.abspath(path),
+                            base_dir=os.path.dirname(os.path.abspath(path)))
+
+
+def config_from_toml_text(text: str) -> Config:
+    """Rebuild a configuration stored as TOML text (e.g. inside a results file)."""
+    return config_from_dict(tomllib.loads(text))
+
+
+def describe_fields() -> list[tuple[str, str, str, str]]:
+    """(key, default, unit, description) for every key, for the README/`hpcsim validate -v`."""
+    rows = []
+    for name, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            rows.append((f"{name}.{f.name}", repr(default), f.metadata.get("unit", ""),
+                         f.metadata.get("doc", "")))
+    return rows

@@ -1,0 +1,249 @@
+"""Master/worker task farm on mpi4py with dynamic self-scheduling.
+
+Rank 0 is the master.  It owns the list of pending task ids, hands one to whichever rank asks
+(workers keep ``PREFETCH`` requests outstanding so they never wait for a busy master), receives
+the results and passes them to ``on_result`` (which writes the checkpoint).  The master computes
+tasks too: alone when run with one rank, and between servicing messages when run with several.
+
+Nothing here reduces results: every task's output is stored under its id and the scenario reduces
+in task-id order afterwards, so results never depend on the number of ranks or the order in which
+tasks finish.
+
+MPI is optional: without mpi4py (or without ``mpiexec``) the farm runs serially in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from typing import Callable
+
+TAG_REQUEST, TAG_TASK, TAG_STOP, TAG_RESULT, TAG_ERROR, TAG_DONE = range(1, 7)
+PREFETCH = 2
+
+
+class FarmError(RuntimeError):
+    """A task failed on some rank; the message carries the rank and the traceback."""
+
+
+class SerialComm:
+    """Stand-in for ``MPI.COMM_WORLD`` when mpi4py is absent: one rank."""
+
+    rank = 0
+    size = 1
+
+    def bcast(self, obj, root=0):
+        return obj
+
+    def barrier(self):
+        return None
+
+    def Abort(self, code=1):  # noqa: N802 (mpi4py spelling)
+        os._exit(code)
+
+
+def get_comm():
+    """COMM_WORLD, or a serial stand-in; refuses a launcher/library mismatch.
+
+    A foreign ``mpiexec`` (from another MPI than the one mpi4py loads) starts N independent
+    size-1 processes that would all write the same files; detect it from the launcher's
+    environment and stop (see HPC-NOTES.md).
+    """
+    try:
+        from mpi4py import MPI
+    except ImportError:  # pragma: no cover - mpi4py is a hard dependency in practice
+        return SerialComm()
+    comm = MPI.COMM_WORLD
+    for var in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS"):
+        n = os.environ.get(var)
+        if n and n.isdigit() and int(n) > 1 and comm.size == 1:
+            raise RuntimeError(
+                f"the MPI launcher started {n} processes ({var}={n}) but this process sees a "
+                "communicator of size 1: mpiexec and mpi4py use different MPI libraries. "
+                "Use the mpiexec of the same environment (.venv/bin/mpiexec).")
+    return comm
+
+
+class StopFlag:
+    """Set by SIGTERM/SIGUSR1 or by a STOP file in the run directory: stop handing out tasks."""
+
+    def __init__(self, stop_file: str | None = None):
+        self.stop_file = stop_file
+        self._signalled = False
+
+    def install(self):
+        for sig in (signal.SIGTERM, signal.SIGUSR1):
+            try:
+                signal.signal(sig, self._handler)
+            except (ValueError, OSError):  # not the main thread
+                pass
+
+    def _handler(self, signum, frame):
+        self._signalled = True
+
+    def __bool__(self):
+        return self._signalled or bool(self.stop_file and os.path.exists(self.stop_file))
+
+
+def run_farm(task_ids: list[int], compute: Callable[[int], dict],
+             on_result: Callable[[int, dict], None], comm=None,
+             stop: StopFlag | None = None, master_works: bool = True) -> bool:
+    """Compute every task id once; ``on_result`` runs on rank 0 in arrival order.
+
+    Returns True on rank 0 if every task was computed (False if stopped early); workers return
+    True.  A task that raises on any rank becomes a :class:`FarmError` on rank 0, raised after
+    the other ranks have been told to stop.
+    """
+    comm = comm if comm is not None else get_comm()
+    stop = stop if stop is not None else StopFlag()
+    if comm.size == 1:
+        for tid in task_ids:
+            if stop:
+                return False
+            on_result(tid, compute(tid))
+        return True
+    if comm.rank == 0:
+        return _master(list(task_ids), compute, on_result, comm, stop, master_works)
+    _worker(compute, comm)
+    return True
+
+
+def _master(pending_ids, compute, on_result, comm, stop, master_works):
+    from mpi4py import MPI
+
+    pending = deque(pending_ids)
+    n_workers = comm.size - 1
+    finished_workers = 0
+    status = MPI.Status()
+    error = None
+
+    def service(block: bool):
+        nonlocal finished_workers, error
+        handled = False
+        while True:
+            if block and not handled:
+                comm.Probe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status)
+            elif not comm.Iprobe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status):
+                return
+            src, tag = status.Get_source(), status.Get_tag()
+            msg = comm.recv(source=src, tag=tag)
+            handled = True
+            if tag == TAG_REQUEST:
+                if pending and not stop and error is None:
+                    comm.send(pending.popleft(), dest=src, tag=TAG_TASK)
+                else:
+                    comm.send(None, dest=src, tag=TAG_STOP)
+            elif tag == TAG_RESULT:
+                tid, result = msg
+                on_result(tid, result)
+            elif tag == TAG_ERROR:
+                if error is None:
+                    error = FarmError(f"task {msg[0]} failed on rank {src}:\n{msg[1]}")
+            elif tag == TAG_DONE:
+                finished_workers += 1
+
+    while finished_workers < n_workers:
+        service(block=False)
+        if master_works and pending and not stop and error is None:
+            tid = pending.popleft()
+            try:
+                result = compute(tid)
+            except Exception:
+                error = FarmError(f"task {tid} failed on rank 0:\n{traceback.format_exc()}")
+                continue
+            on_result(tid, result)
+            continue
+        if finished_workers < n_workers:
+            service(block=True)
+    if error is not None:
+        raise error
+    return not pending
+
+
+def _worker(compute, comm):
+    from mpi4py import MPI
+
+    queue: deque = deque()
+    outstanding = 0
+    stopped = False
+    status = MPI.Status()
+    for _ in range(PREFETCH):
+        comm.send(None, dest=0, tag=TAG_REQUEST)
+        outstanding += 1
+
+    def handle(tag, msg):
+        nonlocal outstanding, stopped
+        if tag == TAG_TASK:
+            queue.append(msg)
+            outstanding -= 1
+        elif tag == TAG_STOP:
+            stopped = True
+            outstanding -= 1
+
+    while True:
+        # take every reply already here; block only when there is nothing to do
+        while comm.Iprobe(source=0, tag=MPI.ANY_TAG, status=status):
+            handle(status.Get_tag(), comm.recv(source=0, tag=status.Get_tag()))
+        if queue:
+            tid = queue.popleft()
+            try:
+                result = compute(tid)
+            except Exception:
+                comm.send((tid, traceback.format_exc()), dest=0, tag=TAG_ERROR)
+                stopped = True
+                queue.clear()
+                continue
+            comm.send((tid, result), dest=0, tag=TAG_RESULT)
+            if not stopped:
+                comm.send(None, dest=0, tag=TAG_REQUEST)
+                outstanding += 1
+            continue
+        if outstanding == 0:
+            break
+        comm.Probe(source=0, tag=MPI.ANY_TAG, status=status)
+        handle(status.Get_tag(), comm.recv(source=0, tag=status.Get_tag()))
+    comm.send(None, dest=0, tag=TAG_DONE)
+
+
+class Progress:
+    """Rank-0 progress line: tasks done/total, rate, ETA (stderr, at most every ``every`` s)."""
+
+    def __init__(self, total: int, already: int = 0, quiet: bool = False, every: float = 2.0,
+                 stream=None):
+        self.total = total
+        self.done = already
+        self.start_done = already
+        self.quiet = quiet
+        self.every = every
+        self.t0 = time.monotonic()
+        self.last = -1e9
+        self.stream = stream or sys.stderr
+
+    def update(self, n: int = 1):
+        self.done += n
+        now = time.monotonic()
+        if self.quiet or (now - self.last < self.every and self.done < self.total):
+            return
+        self.last = now
+        new = self.done - self.start_done
+        dt = now - self.t0
+        rate = new / dt if dt > 0 else 0.0
+        eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+        self.stream.write(f"[hpcsim] tasks {self.done}/{self.total} "
+                          f"({100.0 * self.done / max(self.total, 1):.0f}%)  "
+                          f"{rate:.2f} tasks/s  elapsed {dt:.0f} s  ETA {_fmt_s(eta)}\n")
+        self.stream.flush()
+
+
+def _fmt_s(s: float) -> str:
+    if s != s:
+        return "?"
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.1f} min"
+    return f"{s / 3600:.1f} h"
