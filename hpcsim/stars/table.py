@@ -29,6 +29,7 @@ class StarTable:
     log_r: np.ndarray  # log10 R/Rsun at IAMS
     mass: np.ndarray  # current mass at IAMS [Msun]
     log_l_tams: np.ndarray  # log10 L/Lsun at TAMS (Wolf-Rayet luminosity)
+    mass_tams: np.ndarray  # current mass at TAMS [Msun]
 
     def interp(self, name: str, m_ini):
         """Column ``name`` at initial masses ``m_ini`` [Msun] (linear in log m, clamped)."""
