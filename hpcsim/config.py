@@ -51,7 +51,7 @@ class RunSection:
     n_realisations: int = _f(4, lo=1, hi=100000, doc="Monte Carlo realisations of the Galaxy")
     n_sectors: int = _f(4, lo=1, hi=720,
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
-    scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse"),
+    scenario: str = _f("ymsc_population", choices=("ymsc_population", "ymsc_diffuse"),
                        doc="what a task computes: population only, or population + emission")
 
     def check(self):
@@ -62,34 +62,56 @@ class RunSection:
 class PopulationSection:
     """Synthetic YMSC population (seed 000 Sec. 2; Menchiari et al. 2025, A&A 695, A175, Sec. 2)."""
 
-    mass_min: float = _f(1.0e3, unit="Msun", lo=1.0, lo_open=False, doc="minimum cluster mass")
-    mass_max: float = _f(6.4e4, unit="Msun", lo=1.0, doc="maximum cluster mass (Piskunov+2018)")
+    mass_min: float = _f(1.0e3, unit="Msun", lo=1.0, doc="minimum cluster mass (seed 000)")
+    mass_max: float = _f(6.4e4, unit="Msun", lo=1.0,
+                         doc="maximum cluster mass (seed 000; Piskunov et al. 2018)")
     age_max: float = _f(30.0, unit="Myr", lo=0.0, lo_open=True, hi=100.0,
-                        doc="maximum cluster age (lifetime of an 8 Msun star, Buzzoni 2002)")
+                        doc="maximum cluster age (lifetime of an 8 Msun star, seed 000)")
     cmf_slope: float = _f(2.0, lo=1.01, hi=4.0,
                           doc="slope alpha of the cluster initial mass function dN/dM ~ M^-alpha")
-    formation_rate: float = _f(74.77, unit="Myr^-1", lo=0.0, lo_open=True,
-                               doc="Galactic formation rate of clusters with mass_min<M<mass_max")
+    cmf_mass_lo: float = _f(100.0, unit="Msun", lo=1.0,
+                            doc="lower cluster mass of the Bonatto & Bica (2011) mass budget")
+    sfr_surface_density: float = _f(790.0, unit="Msun Myr^-1 kpc^-2", lo=0.0, lo_open=True,
+                                    doc="local cluster formation rate (Bonatto & Bica 2011)")
+    n_mean_override: float = _f(0.0, lo=0.0,
+                                doc="if > 0: mean number of clusters per Galaxy, replacing the "
+                                    "formation-rate integral (e.g. 2243 as in seed 000)")
     r_gc_min: float = _f(3.0, unit="kpc", lo=0.0, hi=30.0, doc="inner edge of the cluster disc")
     r_gc_max: float = _f(15.0, unit="kpc", lo=0.0, lo_open=True, hi=30.0,
                          doc="outer edge of the cluster disc")
     arm_sigma: float = _f(0.3, unit="kpc", lo=0.0, hi=5.0,
                           doc="Gaussian scatter of clusters about the spiral-arm centre lines")
     z_sigma: float = _f(0.05, unit="kpc", lo=0.0, hi=2.0, doc="Gaussian scale height of clusters")
-    imf_m_min: float = _f(0.08, unit="Msun", lo=0.01, hi=0.5, doc="lower mass of the stellar IMF")
-    imf_m_max: float = _f(150.0, unit="Msun", lo=20.0, hi=300.0, doc="upper mass of the stellar IMF")
-    wr_mass_min: float = _f(25.0, unit="Msun", lo=8.0, hi=300.0,
-                            doc="stars above this mass have a WR phase after turn-off")
-    wr_duration: float = _f(0.3, unit="Myr", lo=0.0, hi=5.0, doc="duration of the WR phase")
 
     def check(self):
         if not self.mass_min < self.mass_max:
             raise ConfigError("population.mass_min", f"must be < population.mass_max "
                               f"({self.mass_min} >= {self.mass_max})")
+        if not self.cmf_mass_lo <= self.mass_min:
+            raise ConfigError("population.cmf_mass_lo", "must be <= population.mass_min")
         if not self.r_gc_min < self.r_gc_max:
             raise ConfigError("population.r_gc_min", "must be < population.r_gc_max")
+
+
+@dataclass(frozen=True)
+class StarsSection:
+    """Stellar content of clusters: Kroupa (2001) IMF, MIST turn-off, wind laws (seed 000 Sec. 2)."""
+
+    imf_m_min: float = _f(0.08, unit="Msun", lo=0.01, hi=0.5, doc="lower mass of the stellar IMF")
+    imf_m_max: float = _f(150.0, unit="Msun", lo=20.0, hi=150.0,
+                          doc="upper mass of the stellar IMF (MIST table ends at 150)")
+    wr_mass_min: float = _f(25.0, unit="Msun", lo=8.0, hi=150.0,
+                            doc="stars above this mass have a Wolf-Rayet phase after turn-off")
+    wr_duration: float = _f(0.3, unit="Myr", lo=0.0, hi=5.0, doc="duration of the WR phase")
+    wr_vinf: float = _f(1600.0, unit="km/s", lo=100.0, hi=10000.0,
+                        doc="terminal wind speed of WR stars")
+    wr_Y: float = _f(0.98, lo=0.0, lo_open=True, hi=1.0, doc="surface He mass fraction of WR stars")
+    wr_Z: float = _f(0.02, lo=0.0, lo_open=True, hi=1.0,
+                     doc="surface metal mass fraction of WR stars")
+
+    def check(self):
         if not self.imf_m_min < 8.0 < self.imf_m_max:
-            raise ConfigError("population.imf_m_max", "IMF range must contain 8 Msun")
+            raise ConfigError("stars.imf_m_max", "the IMF range must contain 8 Msun")
 
 
 @dataclass(frozen=True)
@@ -127,6 +149,7 @@ class GalaxySection:
 SECTIONS: dict[str, type] = {
     "run": RunSection,
     "population": PopulationSection,
+    "stars": StarsSection,
     "bubble": BubbleSection,
     "galaxy": GalaxySection,
 }
@@ -139,6 +162,7 @@ RESULT_NEUTRAL = {("run", "n_realisations")}
 class Config:
     run: RunSection = field(default_factory=RunSection)
     population: PopulationSection = field(default_factory=PopulationSection)
+    stars: StarsSection = field(default_factory=StarsSection)
     bubble: BubbleSection = field(default_factory=BubbleSection)
     galaxy: GalaxySection = field(default_factory=GalaxySection)
     source: str = ""  # path of the TOML file it came from (not hashed)

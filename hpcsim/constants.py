@@ -49,3 +49,6 @@ R_SUN_GC_KPC = 8.3  # kpc
 Z_SUN_KPC = 0.0  # kpc; the Sun is placed in the plane (height ~20 pc neglected)
 
 DEG = math.pi / 180.0
+
+# --- particle masses (added by interactions module) ---
+M_PI0_GEV = 0.1349768  # GeV, neutral pion rest energy (PDG 2022, Workman et al., PTEP 2022, 083C01)

@@ -81,12 +81,19 @@ def arrays_digest(arrays: dict[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def write_arrays_h5(path: str, arrays: dict[str, np.ndarray], attrs: dict | None = None):
-    """Write a flat dict ``{'group/name': array}`` atomically, with a digest attribute."""
+def write_arrays_h5(path: str, arrays: dict[str, np.ndarray], attrs: dict | None = None,
+                    units: dict[str, str] | None = None):
+    """Write a flat dict ``{'group/name': array}`` atomically, with a digest attribute.
+
+    ``units`` maps dataset names to their ``units`` attribute.
+    """
+    units = units or {}
     with atomic_path(path) as tmp:
         with h5py.File(tmp, "w") as f:
             for name, a in arrays.items():
-                f.create_dataset(name, data=np.asarray(a))
+                ds = f.create_dataset(name, data=np.asarray(a))
+                if name in units:
+                    ds.attrs["units"] = units[name]
             for k, v in (attrs or {}).items():
                 f.attrs[k] = v
             f.attrs["sha256"] = arrays_digest(arrays)

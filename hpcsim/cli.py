@@ -1,0 +1,81 @@
+"""The ``hpcsim`` command: run, info, validate.
+
+Exit codes: 0 success; 2 bad input (configuration, run directory, results file); 3 run stopped
+before the end (resume it with ``--resume``); 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .config import ConfigError, describe_fields, load_config
+
+
+def _cmd_validate(args) -> int:
+    cfg = load_config(args.config)
+    n_tasks = cfg.run.n_realisations * cfg.run.n_sectors
+    print(f"{args.config}: valid ({cfg.run.scenario}: {cfg.run.n_realisations} realisations x "
+          f"{cfg.run.n_sectors} sectors = {n_tasks} tasks; config hash "
+          f"{cfg.physics_hash()[:12]})")
+    if args.verbose:
+        for key, default, unit, doc in describe_fields():
+            print(f"  {key:34s} default {default:>12s} {unit:>18s}  {doc}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from .driver import run
+    cfg = load_config(args.config)
+    out = args.output or os.path.join("runs", os.path.splitext(os.path.basename(args.config))[0])
+    return run(cfg, out, resume=args.resume, quiet=args.quiet)
+
+
+def _cmd_info(args) -> int:
+    from .io.results import describe_results
+    print(describe_results(args.results, verbose=args.verbose))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hpcsim", description=(
+        "Galactic cosmic rays from young massive star clusters: MPI task farm with "
+        "checkpoints. Run under MPI with: mpiexec -n N hpcsim run CONFIG"))
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run (or resume) a job described by a TOML config")
+    r.add_argument("config")
+    r.add_argument("-o", "--output", help="run directory (default runs/<config name>)")
+    r.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run in the run directory")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    r.set_defaults(func=_cmd_run)
+    i = sub.add_parser("info", help="summarise a results.h5 file")
+    i.add_argument("results")
+    i.add_argument("-v", "--verbose", action="store_true", help="list every dataset")
+    i.set_defaults(func=_cmd_info)
+    v = sub.add_parser("validate", help="check a configuration file")
+    v.add_argument("config")
+    v.add_argument("-v", "--verbose", action="store_true", help="list every key and default")
+    v.set_defaults(func=_cmd_validate)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        sys.stderr.write(f"hpcsim: configuration error: {exc}\n")
+        return 2
+    except FileNotFoundError as exc:
+        sys.stderr.write(f"hpcsim: error: {exc}\n")
+        return 2
+
+
+def entry():  # pragma: no cover
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Run driver: run directory, task farm, checkpoints, reduction into results.h5.
+
+Every rank builds the scenario from the configuration (deterministically), rank 0 checks or
+creates the run directory and hands out the missing tasks; when all tasks are done rank 0
+reduces them in task-id order and writes ``results.h5`` atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from . import __version__
+from .config import Config
+from .io.checkpoint import RunDirError, RunDirectory, write_arrays_h5
+from .parallel.farm import Progress, StopFlag, get_comm, run_farm
+
+EXIT_OK, EXIT_INPUT, EXIT_INCOMPLETE = 0, 2, 3
+
+
+def code_version() -> str:
+    """Package version plus the git commit of the source tree when available."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        rev = subprocess.run(["git", "-C", here, "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        rev = ""
+    return f"{__version__}+{rev}" if rev else __version__
+
+
+def make_scenario(cfg: Config):
+    if cfg.run.scenario == "ymsc_population":
+        from .scenarios.ymsc_population import PopulationScenario
+        return PopulationScenario(cfg)
+    from .scenarios.ymsc_diffuse import DiffuseScenario
+    return DiffuseScenario(cfg)
+
+
+def log(msg: str, quiet: bool = False):
+    if not quiet:
+        sys.stderr.write(f"[hpcsim] {msg}\n")
+        sys.stderr.flush()
+
+
+def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, comm=None) -> int:
+    """Run (or resume) a job; returns the process exit code on every rank."""
+    comm = comm if comm is not None else get_comm()
+    t_start = time.time()
+    rd = RunDirectory(rundir)
+    chash = cfg.physics_hash()
+    n_tasks = cfg.run.n_realisations * cfg.run.n_sectors
+    status = None
+    if comm.rank == 0:
+        try:
+            if resume:
+                rd.check_resume(chash)
+            else:
+                rd.create(cfg.to_toml(), chash, code_version(), cfg.run.scenario)
+            done = rd.completed_tasks(n_tasks, chash)
+            status = ("ok", sorted(set(range(n_tasks)) - done))
+        except RunDirError as exc:
+            status = ("error", str(exc))
+    status = comm.bcast(status, root=0)
+    if status[0] == "error":
+        if comm.rank == 0:
+            sys.stderr.write(f"hpcsim: error: {status[1]}\n")
+        return EXIT_INPUT
+    pending = status[1]
+    if comm.rank == 0:
+        log(f"run directory {rd.path}: {n_tasks} tasks ({cfg.run.n_realisations} realisations x "
+            f"{cfg.run.n_sectors} sectors), {n_tasks - len(pending)} already done, "
+            f"{comm.size} rank(s)", quiet)
+    scenario = make_scenario(cfg)
+    progress = Progress(n_tasks, already=n_tasks - len(pending), quiet=quiet or comm.rank != 0)
+    stop = StopFlag(rd.stop_file)
+    stop.install()
+
+    def on_result(tid, result):
+        rd.write_task(tid, result, chash)
+        progress.update()
+
+    complete = run_farm(pending, scenario.compute, on_result, comm=comm, stop=stop)
+    code = EXIT_OK
+    if comm.rank == 0:
+        if not complete:
+            log(f"stopped before the end; continue with: hpcsim run {cfg.source or 'CONFIG'} "
+                f"-o {rd.path} --resume")
+            code = EXIT_INCOMPLETE
+        else:
+            finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet)
+    return comm.bcast(code, root=0)
+
+
+def finalize(cfg: Config, scenario, rd: RunDirectory, n_ranks: int, wall: float, quiet: bool):
+    """Reduce all task files in task-id order into results.h5 (atomic write)."""
+    out, units = scenario.reduce(rd.read_task)
+    attrs = {"code_version": code_version(), "config_toml": cfg.to_toml(),
+             "config_hash": cfg.physics_hash(), "scenario": scenario.name,
+             "format": "hpcsim results v1",
+             "provenance/created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+             "provenance/n_ranks_last_invocation": n_ranks,
+             "provenance/wall_time_last_invocation_s": wall,
+             "provenance/host": platform.node(),
+             "provenance/python": platform.python_version(),
+             "provenance/numpy": np.__version__}
+    write_arrays_h5(rd.results_path, out, attrs, units)
+    log(f"wrote {rd.results_path}", quiet)
+    log(scenario.summary(out), quiet)

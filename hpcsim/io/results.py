@@ -1,0 +1,54 @@
+"""Reading results.h5 files: summary for ``hpcsim info`` and a loader for post-processing."""
+
+from __future__ import annotations
+
+import os
+
+import h5py
+import numpy as np
+
+
+class ResultsError(Exception):
+    pass
+
+
+def load_results(path: str) -> tuple[dict[str, np.ndarray], dict[str, str], dict]:
+    """(datasets, units, file attributes) of a results file."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"results file not found: {path}")
+    data, units = {}, {}
+    try:
+        with h5py.File(path, "r") as f:
+            def visit(name, obj):
+                if isinstance(obj, h5py.Dataset):
+                    data[name] = obj[()]
+                    units[name] = obj.attrs.get("units", "")
+            f.visititems(visit)
+            attrs = dict(f.attrs)
+    except OSError as exc:
+        raise FileNotFoundError(f"{path}: not a readable HDF5 file ({exc})") from None
+    return data, units, attrs
+
+
+def describe_results(path: str, verbose: bool = False) -> str:
+    data, units, attrs = load_results(path)
+    lines = [f"{path}", f"  scenario      {attrs.get('scenario', '?')}",
+             f"  code version  {attrs.get('code_version', '?')}",
+             f"  config hash   {str(attrs.get('config_hash', '?'))[:12]}",
+             f"  created       {attrs.get('provenance/created', '?')}",
+             f"  last run      {attrs.get('provenance/n_ranks_last_invocation', '?')} rank(s), "
+             f"{float(attrs.get('provenance/wall_time_last_invocation_s', float('nan'))):.1f} s"]
+    if "population/n_clusters" in data:
+        n = data["population/n_clusters"]
+        lines.append(f"  realisations  {n.size}; clusters per realisation mean {n.mean():.1f} "
+                     f"(expected {float(data['population/n_mean_expected']):.1f})")
+    for name in sorted(k for k in data if k.startswith("emission/ratios/")):
+        lines.append(f"  {name[len('emission/ratios/'):]:40s} {np.ravel(data[name])} "
+                     f"{units[name]}")
+    if verbose:
+        for name in sorted(data):
+            lines.append(f"    {name:60s} {str(data[name].shape):>14s}  [{units[name]}]")
+    else:
+        groups = sorted({k.split('/')[0] for k in data})
+        lines.append(f"  groups        {', '.join(groups)} ({len(data)} datasets; -v lists them)")
+    return "\n".join(lines)
