@@ -1,0 +1,146 @@
+"""Masks applied to the gamma-ray diffuse comparison (seed 000, Sec. 4, third paragraph).
+
+1. **Inner-plane mask** (seed 000 Sec. 4): "l <= 70 deg and |b| < 1.5 deg" to mimic the removal of
+   other source classes (PWNe, SNRs).  The seed does not say whether negative longitudes are
+   included.  Default (our choice): 0 <= l <= 70 deg only (``symmetric=False``); with
+   ``symmetric=True`` the mask is |l| <= 70 deg (l in [290, 360) U [0, 70]).  For every gamma-ray
+   region used (LHAASO inner/outer, ARGO-YBJ: l > 15 deg) both readings give the same pixels.
+
+2. **Resolved-cluster mask** (seed 000 Sec. 4; Menchiari et al. 2025, A&A 695, A175, App. B -
+   NOT READ, reconstructed here, PHYSICS-NOTES Sec. 9 PROPOSED): a cluster is "detected" when its
+   differential flux at 100 TeV exceeds the LHAASO-KM2A 5-sigma sensitivity for a source of its
+   angular size; the pixels of its disc (same disc as :mod:`hpcsim.sky.paint`) are then masked.
+
+   Background-limited scaling with source size (signal integrated over the source + PSF,
+   background over the same area):
+       S_ext = S_pt * sqrt(theta_src^2 + theta_psf^2) / theta_psf,
+   and with exposure T (background-limited, significance ~ sqrt(T)):
+       S_pt(T) = S_pt(1 yr) * sqrt(1 yr / T).
+
+   S_pt(1 yr, 100 TeV) is expressed as a fraction of the Crab flux at 100 TeV.  Crab spectrum
+   measured by KM2A (Aharonian et al. 2021, Chinese Phys. C 45, 025002, "Observation of the Crab
+   Nebula with LHAASO-KM2A - a performance study", log-parabola fit):
+       dN/dE = 1.13e-14 (E/20 TeV)^(-3.09 - 0.20 log10(E/20 TeV))  cm^-2 s^-1 TeV^-1.
+   These fit values are quoted from memory of that paper, NOT re-read during this work (the page
+   text was not retrievable); the sensitivity fraction default 1 % Crab unit for one year of the
+   full KM2A at ~100 TeV is the order of magnitude of the LHAASO Science Book curve
+   (Cao et al. 2019, arXiv:1905.02773), also NOT READ.  PSF default 0.25 deg at 100 TeV is the
+   PHYSICS-NOTES Sec. 9 placeholder (KM2A 68 % containment ~0.2-0.3 deg above 100 TeV).
+   All three are function arguments: change them when the published numbers are at hand.
+"""
+
+from __future__ import annotations
+
+import healpy as hp
+import numpy as np
+
+from .paint import disc_pixels
+from .regions import pixel_lb
+
+# --- KM2A Crab log-parabola (Aharonian et al. 2021, CPC 45, 025002; from memory, see module doc)
+CRAB_KM2A_N0 = 1.13e-14 * 1.0e-3  # GeV^-1 cm^-2 s^-1 at E0 (1.13e-14 TeV^-1 cm^-2 s^-1)
+CRAB_KM2A_E0 = 20.0e3  # GeV
+CRAB_KM2A_ALPHA = 3.09
+CRAB_KM2A_BETA = 0.20  # log10 curvature
+# --- detection criterion defaults (PROPOSED, see module doc)
+KM2A_SENS_CRAB_FRACTION_1YR = 0.01  # 5-sigma point-source sensitivity at 100 TeV, 1 yr, in Crab units
+KM2A_PSF_100TEV_DEG = 0.25  # deg
+DETECTION_ENERGY_GEV = 1.0e5  # 100 TeV (seed 000 Sec. 4)
+INNER_PLANE_L_MAX_DEG = 70.0  # seed 000 Sec. 4
+INNER_PLANE_B_MAX_DEG = 1.5  # seed 000 Sec. 4
+
+
+def inner_plane(l_deg, b_deg, l_max_deg=INNER_PLANE_L_MAX_DEG, b_max_deg=INNER_PLANE_B_MAX_DEG,
+                symmetric=False):
+    """True where (l, b) [deg] is in the inner-plane mask: l <= l_max and |b| < b_max (seed 000).
+
+    symmetric=False: 0 <= l <= l_max; symmetric=True: |l| <= l_max (l wrapped to (-180, 180]).
+    """
+    l = np.mod(np.asarray(l_deg, dtype=float), 360.0)
+    b = np.asarray(b_deg, dtype=float)
+    if symmetric:
+        l = np.where(l > 180.0, l - 360.0, l)
+        in_l = np.abs(l) <= l_max_deg
+    else:
+        in_l = l <= l_max_deg
+    return in_l & (np.abs(b) < b_max_deg)
+
+
+def inner_plane_mask(nside, l_max_deg=INNER_PLANE_L_MAX_DEG, b_max_deg=INNER_PLANE_B_MAX_DEG,
+                     symmetric=False):
+    """Boolean [12 nside^2] pixel mask (True = masked) of :func:`inner_plane` at pixel centres."""
+    l, b = pixel_lb(nside)
+    return inner_plane(l, b, l_max_deg, b_max_deg, symmetric)
+
+
+def crab_km2a(e_gev):
+    """KM2A Crab differential flux [GeV^-1 cm^-2 s^-1] at energy e_gev [GeV] (log-parabola,
+    Aharonian et al. 2021, CPC 45, 025002; coefficients in module constants)."""
+    x = np.asarray(e_gev, dtype=float) / CRAB_KM2A_E0
+    return CRAB_KM2A_N0 * x ** (-CRAB_KM2A_ALPHA - CRAB_KM2A_BETA * np.log10(x))
+
+
+def point_sensitivity(exposure_years=1.0, e_gev=DETECTION_ENERGY_GEV,
+                      crab_fraction_1yr=KM2A_SENS_CRAB_FRACTION_1YR):
+    """5-sigma point-source differential sensitivity [GeV^-1 cm^-2 s^-1] at e_gev.
+
+    S_pt = crab_fraction_1yr * Crab(e) * sqrt(1 yr / exposure_years)  (background-limited
+    scaling; PROPOSED, see module doc).
+    """
+    exposure_years = np.asarray(exposure_years, dtype=float)
+    if np.any(exposure_years <= 0):
+        raise ValueError("exposure_years must be > 0")
+    return crab_fraction_1yr * crab_km2a(e_gev) / np.sqrt(exposure_years)
+
+
+def extended_sensitivity(theta_src_deg, exposure_years=1.0, e_gev=DETECTION_ENERGY_GEV,
+                         crab_fraction_1yr=KM2A_SENS_CRAB_FRACTION_1YR,
+                         theta_psf_deg=KM2A_PSF_100TEV_DEG):
+    """Sensitivity for a source of angular radius theta_src [deg]:
+    S_ext = S_pt sqrt(theta_src^2 + theta_psf^2) / theta_psf   [GeV^-1 cm^-2 s^-1]
+    (PHYSICS-NOTES Sec. 9, PROPOSED)."""
+    th = np.asarray(theta_src_deg, dtype=float)
+    return point_sensitivity(exposure_years, e_gev, crab_fraction_1yr) \
+        * np.sqrt(th ** 2 + theta_psf_deg ** 2) / theta_psf_deg
+
+
+def flux_at_energy(e_grid, flux, e0=DETECTION_ENERGY_GEV):
+    """Log-log interpolation of flux [n_cl, n_e] (or [n_e]) on e_grid [GeV] at e0 [GeV].
+
+    Zero or negative fluxes are treated as zero (log of a tiny floor).  Returns [n_cl] (or scalar).
+    """
+    e_grid = np.asarray(e_grid, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    if not (e_grid[0] <= e0 <= e_grid[-1]):
+        raise ValueError("e0 outside the energy grid")
+    j = int(np.clip(np.searchsorted(e_grid, e0) - 1, 0, e_grid.size - 2))
+    w = np.log(e0 / e_grid[j]) / np.log(e_grid[j + 1] / e_grid[j])
+    tiny = 1e-300
+    f0 = np.maximum(flux[..., j], tiny)
+    f1 = np.maximum(flux[..., j + 1], tiny)
+    out = np.exp((1.0 - w) * np.log(f0) + w * np.log(f1))
+    return np.where((flux[..., j] <= 0) & (flux[..., j + 1] <= 0), 0.0, out)
+
+
+def detected(flux_100tev, theta_src_deg, exposure_years=1.0,
+             crab_fraction_1yr=KM2A_SENS_CRAB_FRACTION_1YR, theta_psf_deg=KM2A_PSF_100TEV_DEG,
+             e_gev=DETECTION_ENERGY_GEV):
+    """Boolean array: cluster flux at 100 TeV [GeV^-1 cm^-2 s^-1] >= extended-source 5-sigma
+    sensitivity for its angular radius theta_src [deg] (seed 000 Sec. 4; criterion PROPOSED)."""
+    return np.asarray(flux_100tev, dtype=float) >= extended_sensitivity(
+        theta_src_deg, exposure_years, e_gev, crab_fraction_1yr, theta_psf_deg)
+
+
+def resolved_mask(nside, l_deg, b_deg, theta_rad, is_detected):
+    """Boolean [12 nside^2] mask: union of the disc pixels of the detected clusters.
+
+    Discs as in :func:`hpcsim.sky.paint.disc_pixels` (pixel centres inside theta; centre pixel
+    for sub-pixel discs), so every masked cluster's painted flux is removed entirely.
+    """
+    mask = np.zeros(hp.nside2npix(nside), dtype=bool)
+    l_deg = np.atleast_1d(np.asarray(l_deg, float))
+    b_deg = np.atleast_1d(np.asarray(b_deg, float))
+    theta_rad = np.atleast_1d(np.asarray(theta_rad, float))
+    for i in np.flatnonzero(np.atleast_1d(np.asarray(is_detected, dtype=bool))):
+        mask[disc_pixels(nside, l_deg[i], b_deg[i], theta_rad[i])] = True
+    return mask

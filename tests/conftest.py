@@ -1,0 +1,44 @@
+"""Shared fixtures.  Under MPI (pytest --with-mpi), a failing MPI test aborts the whole job so
+that the other rank does not hang in a collective (see HPC-NOTES.md)."""
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED_DATA = os.path.join(ROOT, "..", "shared", "data")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call" and rep.failed and item.get_closest_marker("mpi"):
+        try:
+            from mpi4py import MPI
+            if MPI.COMM_WORLD.size > 1:
+                sys.stderr.write(f"\nMPI test {item.nodeid} failed; aborting all ranks\n")
+                sys.stderr.write(str(rep.longrepr) + "\n")
+                sys.stderr.flush()
+                MPI.COMM_WORLD.Abort(1)
+        except ImportError:
+            pass
+
+
+def write_config(path, text):
+    with open(path, "w") as fh:
+        fh.write(text)
+    return str(path)
+
+
+@pytest.fixture
+def small_config(tmp_path):
+    """A small population-only configuration file."""
+    return write_config(tmp_path / "small.toml", """
+[run]
+seed = 11
+n_realisations = 2
+n_sectors = 3
+scenario = "ymsc_population"
+""")

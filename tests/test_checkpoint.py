@@ -1,0 +1,123 @@
+"""Checkpoint/restart: SIGKILL at any time, corrupt files, changed configuration."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from hpcsim.config import load_config
+from hpcsim.driver import run
+from hpcsim.io.results import load_results
+from hpcsim.parallel.farm import SerialComm
+
+from conftest import ROOT, write_config
+
+KILL_CONFIG = """
+[run]
+seed = 21
+n_realisations = 30
+n_sectors = 4
+scenario = "ymsc_population"
+"""
+
+
+def _results_equal(a_path, b_path):
+    a, ua, _ = load_results(a_path)
+    b, ub, _ = load_results(b_path)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert np.array_equal(a[k], b[k]), k
+        assert ua[k] == ub[k]
+
+
+def _hpcsim(*args):
+    return [sys.executable, "-m", "hpcsim", *args]
+
+
+def test_sigkill_then_resume_is_identical(tmp_path):
+    cfg = write_config(tmp_path / "k.toml", KILL_CONFIG)
+    ref = tmp_path / "ref"
+    assert subprocess.run(_hpcsim("run", cfg, "-o", str(ref), "-q"), cwd=ROOT,
+                          timeout=300).returncode == 0
+    out = tmp_path / "killed"
+    rng = np.random.default_rng(0)
+    kills, resume = 0, []
+    for attempt in range(4):  # three kills at random instants, then let it finish
+        proc = subprocess.Popen(_hpcsim("run", cfg, "-o", str(out), "-q", *resume), cwd=ROOT)
+        try:
+            proc.wait(timeout=float(rng.uniform(0.5, 3.5)) if attempt < 3 else 300)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            resume = ["--resume"]
+            continue
+        assert proc.returncode == 0
+        break
+    assert kills >= 1, "the run finished before it could be killed; make KILL_CONFIG larger"
+    assert (out / "results.h5").exists()
+    _results_equal(ref / "results.h5", out / "results.h5")
+
+
+def test_corrupt_task_file_is_recomputed(tmp_path, small_config):
+    cfg = load_config(small_config)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run(cfg, str(a), quiet=True, comm=SerialComm()) == 0
+    assert run(cfg, str(b), quiet=True, comm=SerialComm()) == 0
+    victim = b / "tasks" / "task_0000002.h5"
+    victim.write_bytes(victim.read_bytes()[:300])  # truncated, as after a crash mid-write
+    (b / "tasks" / ".task_0000004.h5.tmp.123").write_bytes(b"partial")  # a killed writer's temp
+    os.unlink(b / "results.h5")
+    assert run(cfg, str(b), resume=True, quiet=True, comm=SerialComm()) == 0
+    assert len(os.listdir(b / "tasks" / "corrupt")) == 1  # kept for inspection, not deleted
+    assert not (b / "tasks" / ".task_0000004.h5.tmp.123").exists()
+    _results_equal(a / "results.h5", b / "results.h5")
+
+
+def test_resume_refuses_changed_config_and_keeps_files(tmp_path, small_config):
+    cfg = load_config(small_config)
+    out = tmp_path / "r"
+    assert run(cfg, str(out), quiet=True, comm=SerialComm()) == 0
+    before = sorted(os.listdir(out / "tasks"))
+    changed = write_config(tmp_path / "c.toml",
+                           open(small_config).read() + "\n[bubble]\neta_m = 0.3\n")
+    res = subprocess.run(_hpcsim("run", changed, "-o", str(out), "--resume"), cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    assert "configuration differs" in res.stderr
+    assert sorted(os.listdir(out / "tasks")) == before
+    # starting a new run over an existing one is refused too
+    res = subprocess.run(_hpcsim("run", small_config, "-o", str(out)), cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "--resume" in res.stderr
+    # resuming a directory that holds no run
+    res = subprocess.run(_hpcsim("run", small_config, "-o", str(tmp_path / "empty"), "--resume"),
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "no run to resume" in res.stderr
+
+
+def test_stop_file_stops_cleanly_and_resume_finishes(tmp_path, small_config):
+    cfg = load_config(small_config)
+    out = tmp_path / "s"
+    os.makedirs(out)
+    # a STOP file present from the start: nothing is computed, exit code 3 (incomplete)
+    from hpcsim.driver import EXIT_INCOMPLETE
+    rd_stop = out / "STOP"
+    # create the run, then stop
+    assert run(cfg, str(tmp_path / "ref"), quiet=True, comm=SerialComm()) == 0
+    import shutil
+    shutil.rmtree(out)
+    from hpcsim.io.checkpoint import RunDirectory
+    from hpcsim.driver import code_version
+    RunDirectory(str(out)).create(cfg.to_toml(), cfg.physics_hash(), code_version(),
+                                  cfg.run.scenario)
+    rd_stop.write_text("")
+    assert run(cfg, str(out), resume=True, quiet=True, comm=SerialComm()) == EXIT_INCOMPLETE
+    assert not (out / "results.h5").exists()
+    rd_stop.unlink()
+    assert run(cfg, str(out), resume=True, quiet=True, comm=SerialComm()) == 0
+    _results_equal(tmp_path / "ref" / "results.h5", out / "results.h5")
