@@ -5,34 +5,59 @@ N_H(l, b) = int_0^{s_max} n_H(x(s), y(s), z(s)) ds [returned in kpc cm^-3], midp
 summed sequentially (deterministic).  Same physics as the NumPy reference
 ``hpcsim.sky.line_of_sight.column_density_numpy``, which calls ``hpcsim.galaxy.gas.n_hydrogen``.
 
-The gas formula is re-implemented here (Ferriere 2001 Eq. 3 for H2; Dickey & Lockman 1990 with
-flaring for H I; see hpcsim/galaxy/gas.py for citations); its parameters come in ``params``
-(built in Python from the gas module constants) so both stay in step; the kernel-vs-reference
-test catches any change of the formula itself.
+The gas formula is re-implemented here (Ferriere 1998 outside 3 kpc, Ferriere, Gillard & Jean
+2007 inside; see hpcsim/galaxy/gas.py for the equations and citations); the kernel-vs-reference
+test (rtol 1e-10) catches any divergence between the two.
 
 model = 0: constant density params[0] [cm^-3] (test mode).
-model = 1: params = [R_F, H2_N0, H2_RING, H2_WIDTH, H2_H0, H2_FLARE, H2_R_MIN,
-                     HI_N0, HI_N1, HI_N2, HI_H0, HI_H1, HI_H2, HI_R_MIN]  (kpc, cm^-3).
+model = 1: the Ferriere gas model (params unused).
 """
 
 from libc.math cimport exp, sqrt, cos, sin, fabs, pow
 
+cdef double DEG = 3.141592653589793 / 180.0
+cdef double R_F = 8.5
+
+
 cdef inline double n_gas(double x, double y, double z, const double[::1] p) noexcept nogil:
-    cdef double R = sqrt(x * x + y * y)
-    cdef double h, n2 = 0.0, n1 = 0.0, s, az
-    if R >= p[6]:
-        h = p[4] * pow(R / p[0], p[5])
-        n2 = p[1] * exp(-((R - p[2]) * (R - p[2]) - (p[0] - p[2]) * (p[0] - p[2])) / (p[3] * p[3]))
-        n2 = n2 * exp(-(z / h) * (z / h))
-        n2 = 2.0 * n2
-    if R >= p[13]:
-        s = R / p[0]
-        if s < 1.0:
-            s = 1.0
-        az = fabs(z) / s
-        n1 = (p[7] * exp(-(az / p[10]) * (az / p[10])) + p[8] * exp(-(az / p[11]) * (az / p[11]))
-              + p[9] * exp(-az / p[12])) / s
-    return n1 + n2
+    """n_HI + 2 n_H2 [cm^-3] at Galactocentric x, y, z [kpc] (hpcsim.galaxy.gas)."""
+    cdef double R = sqrt(x * x + y * y), zpc = z * 1e3, q, a, g1, g2, e3, n_h2, n_hi
+    cdef double X, Y, Z, c, s, xc, yc, ac, cmz, ca, sa, cb, sb, ct, st, xd, yd, zd, ad, disc
+    if R >= 3.0:
+        q = R / R_F
+        n_h2 = (0.58 * pow(q, -0.58) * exp(-((R - 4.5) * (R - 4.5) - (R_F - 4.5) * (R_F - 4.5)) / (2.9 * 2.9))
+                * exp(-(zpc / (81.0 * pow(q, 0.58))) * (zpc / (81.0 * pow(q, 0.58)))))
+        a = q if q > 1.0 else 1.0
+        g1 = exp(-(zpc / (127.0 * a)) * (zpc / (127.0 * a)))
+        g2 = exp(-(zpc / (318.0 * a)) * (zpc / (318.0 * a)))
+        e3 = exp(-fabs(zpc) / (403.0 * a))
+        n_hi = (0.340 / (a * a) * (0.859 * g1 + 0.047 * g2 + 0.094 * e3)
+                + 0.226 / a * ((1.745 - 1.289 / a) * g1 + (0.473 - 0.070 / a) * g2
+                               + (0.283 - 0.142 / a) * e3))
+        return n_hi + 2.0 * n_h2
+    X = -x * 1e3
+    Y = -y * 1e3
+    Z = z * 1e3
+    c = cos(70.0 * DEG)
+    s = sin(70.0 * DEG)
+    xc = (X + 50.0) * c + (Y - 50.0) * s
+    yc = -(X + 50.0) * s + (Y - 50.0) * c
+    ac = sqrt(xc * xc + 6.25 * yc * yc)
+    cmz = exp(-pow((ac - 125.0) / 137.0, 4))
+    ca = cos(13.5 * DEG)
+    sa = sin(13.5 * DEG)
+    cb = cos(20.0 * DEG)
+    sb = sin(20.0 * DEG)
+    ct = cos(48.5 * DEG)
+    st = sin(48.5 * DEG)
+    xd = X * cb * ct - Y * (sa * sb * ct - ca * st) - Z * (ca * sb * ct + sa * st)
+    yd = -X * cb * st + Y * (sa * sb * st + ca * ct) + Z * (ca * sb * st - sa * ct)
+    zd = X * sb + Y * sa * cb + Z * ca * cb
+    ad = sqrt(xd * xd + 9.61 * yd * yd)
+    disc = exp(-pow((ad - 1200.0) / 438.0, 4))
+    n_h2 = 150.0 * cmz * exp(-(zpc / 18.0) * (zpc / 18.0)) + 4.8 * disc * exp(-(zd / 42.0) * (zd / 42.0))
+    n_hi = 8.8 * cmz * exp(-(zpc / 54.0) * (zpc / 54.0)) + 0.34 * disc * exp(-(zd / 120.0) * (zd / 120.0))
+    return n_hi + 2.0 * n_h2
 
 
 def column_density(const double[::1] l_rad, const double[::1] b_rad, double s_max_kpc,
@@ -44,8 +69,6 @@ def column_density(const double[::1] l_rad, const double[::1] b_rad, double s_ma
         raise ValueError("l and b must have the same length")
     if n_steps < 1:
         raise ValueError("n_steps must be >= 1")
-    if model == 1 and params.shape[0] < 14:
-        raise ValueError("model 1 needs 14 parameters")
     if model == 0 and params.shape[0] < 1:
         raise ValueError("model 0 needs 1 parameter")
     if model != 0 and model != 1:
