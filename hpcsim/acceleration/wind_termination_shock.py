@@ -246,8 +246,8 @@ def shock_spectrum_moments(p_max, regime, p_inj=P_INJ_DEFAULT, n=2001):
     Simpson in ln p from p_inj to max(100 p_max, 10 p_inj) (S(100) < 1e-60 for all regimes).
     Returns (I_P, I_E) arrays shaped like p_max.
     """
+    shape = np.shape(p_max)
     p_max = np.atleast_1d(np.asarray(p_max, dtype=float))
-    shape = p_max.shape
     pm = np.where(p_max > 0, p_max, 1.0).ravel()
     hi = np.maximum(100.0 * pm, 10.0 * p_inj)
     I_P = np.empty(pm.size)
