@@ -51,7 +51,7 @@ class RunSection:
     n_realisations: int = _f(4, lo=1, hi=100000, doc="Monte Carlo realisations of the Galaxy")
     n_sectors: int = _f(4, lo=1, hi=720,
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
-    scenario: str = _f("ymsc_population", choices=("ymsc_population", "ymsc_diffuse"),
+    scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse"),
                        doc="what a task computes: population only, or population + emission")
 
     def check(self):
@@ -146,12 +146,101 @@ class GalaxySection:
         pass
 
 
+@dataclass(frozen=True)
+class CosmicRaysSection:
+    """CRs at the wind termination shock and from supernovae (seed 000 Sec. 3, Eq. 1)."""
+
+    regimes: list = _f(["kolmogorov", "kraichnan", "bohm"], kind="regimes",
+                       doc="turbulence regimes computed for the same clusters")
+    eta_B: float = _f(0.1, lo=0.0, lo_open=True, hi=1.0,
+                      doc="fraction of the wind kinetic power in magnetic turbulence")
+    L_c: float = _f(1.0, unit="pc", lo=0.0, lo_open=True, hi=100.0,
+                    doc="turbulence injection (coherence) length")
+    xi_cr: float = _f(0.1, lo=0.0, hi=1.0,
+                      doc="CR pressure at the shock / wind ram pressure")
+    p_inj: float = _f(1.0e-2, unit="GeV/c", lo=1e-4, hi=10.0,
+                      doc="lower momentum of the CR normalisation integrals")
+    xi_sn: float = _f(0.1, lo=0.0, hi=1.0, doc="fraction of E_SN given to CRs by each supernova")
+    p_max_sn: float = _f(1.0e5, unit="GeV/c", lo=1e2, hi=1e8,
+                         doc="maximum momentum of supernova CRs (100 TeV baseline)")
+    esc_coeff: float = _f(6.0, lo=0.0, hi=100.0,
+                          doc="escape time of SN CRs = R_b^2/(esc_coeff D2); 0: no losses")
+    d_ism_0: float = _f(3.0e28, unit="cm^2 s^-1", lo=1e26, hi=1e31,
+                        doc="ISM diffusion coefficient outside the bubble at 1 GeV")
+    d_ism_delta: float = _f(1.0 / 3.0, lo=0.0, hi=1.0, doc="its energy slope")
+    evap_coeff: float = _f(2.0e-4, unit="Msun yr^-1", lo=0.0, hi=1.0,
+                           doc="shell evaporation rate at eta_m L=1e37 erg/s, n=10, 1 Myr")
+    n_r: int = _f(64, lo=8, hi=4096, doc="radial nodes per zone of the r integral")
+
+    def check(self):
+        allowed = ("kolmogorov", "kraichnan", "bohm")
+        if not self.regimes or any(r not in allowed for r in self.regimes) \
+                or len(set(self.regimes)) != len(self.regimes):
+            raise ConfigError("cosmic_rays.regimes", f"must be distinct names from {allowed}; "
+                              f"got {self.regimes!r}")
+
+
+@dataclass(frozen=True)
+class EmissionSection:
+    """Hadronic gamma rays and neutrinos (seed 000 Sec. 4, Eq. 2)."""
+
+    gamma_model: str = _f("kafexhiu2014", choices=("kafexhiu2014", "aafrag"),
+                          doc="gamma-ray cross sections (Kafexhiu+2014 or AAfrag)")
+    high_energy_model: str = _f("pythia8", choices=("geant4", "pythia8", "sibyll", "qgsjet"),
+                                doc="Kafexhiu+2014 high-energy parametrisation")
+    e_p_min: float = _f(1.0, unit="GeV", lo=0.3, hi=1e3, doc="proton grid: lowest kinetic energy")
+    e_p_max: float = _f(1.0e8, unit="GeV", lo=1e5, hi=1e10, doc="proton grid: highest")
+    e_p_per_decade: int = _f(16, lo=4, hi=64, doc="proton grid points per decade")
+    e_min: float = _f(10.0, unit="GeV", lo=1.0, hi=1e4, doc="photon/neutrino grid: lowest")
+    e_max: float = _f(3.0e6, unit="GeV", lo=1e4, hi=1e8, doc="photon/neutrino grid: highest")
+    e_per_decade: int = _f(8, lo=2, hi=32, doc="photon/neutrino grid points per decade")
+    nu_flavour_divisor: float = _f(3.0, lo=1.0, hi=3.0,
+                                   doc="all-flavour neutrino flux is divided by this (seed: 3)")
+
+    def check(self):
+        if not self.e_min < self.e_max:
+            raise ConfigError("emission.e_min", "must be < emission.e_max")
+        if not self.e_p_min < self.e_p_max:
+            raise ConfigError("emission.e_p_min", "must be < emission.e_p_max")
+
+
+@dataclass(frozen=True)
+class SkySection:
+    """HEALPix maps, regions, masks, CR sea (seed 000 Sec. 4)."""
+
+    nside: int = _f(32, kind="nside", lo=4, hi=1024, doc="HEALPix NSIDE (power of 2)")
+    map_energies: list = _f([1.0e3, 1.0e4, 1.0e5], unit="GeV", kind="floats",
+                            doc="energies of the stored maps (nearest grid point)")
+    inner_l_max: float = _f(70.0, unit="deg", lo=0.0, hi=180.0,
+                            doc="inner-plane mask: 0 <= l <= inner_l_max ...")
+    inner_b_max: float = _f(1.5, unit="deg", lo=0.0, hi=90.0, doc="... and |b| < inner_b_max")
+    inner_symmetric: bool = _f(False, doc="mask |l| <= inner_l_max instead of 0..inner_l_max")
+    mask_resolved: bool = _f(True, doc="mask clusters LHAASO would resolve at 100 TeV")
+    lhaaso_exposure: float = _f(2.5, unit="yr", lo=0.01, hi=100.0,
+                                doc="LHAASO-KM2A exposure of the detection criterion")
+    km2a_sensitivity_crab: float = _f(0.01, lo=1e-4, hi=1.0,
+                                      doc="KM2A 5-sigma point-source sensitivity at 100 TeV for "
+                                          "1 yr, in Crab units")
+    km2a_psf: float = _f(0.25, unit="deg", lo=0.01, hi=5.0, doc="KM2A PSF at 100 TeV")
+    cr_sea_species: str = _f("nucleon", choices=("nucleon", "proton"),
+                             doc="CR-sea projectiles: all nucleons (superposition) or protons")
+    los_s_max: float = _f(30.0, unit="kpc", lo=1.0, hi=100.0, doc="line-of-sight length")
+    los_n_steps: int = _f(3000, lo=100, hi=100000, doc="line-of-sight midpoint steps")
+
+    def check(self):
+        if self.nside & (self.nside - 1):
+            raise ConfigError("sky.nside", f"must be a power of 2, got {self.nside}")
+
+
 SECTIONS: dict[str, type] = {
     "run": RunSection,
     "population": PopulationSection,
     "stars": StarsSection,
     "bubble": BubbleSection,
     "galaxy": GalaxySection,
+    "cosmic_rays": CosmicRaysSection,
+    "emission": EmissionSection,
+    "sky": SkySection,
 }
 
 # Keys that do not change results (excluded from the configuration hash).
@@ -165,6 +254,9 @@ class Config:
     stars: StarsSection = field(default_factory=StarsSection)
     bubble: BubbleSection = field(default_factory=BubbleSection)
     galaxy: GalaxySection = field(default_factory=GalaxySection)
+    cosmic_rays: CosmicRaysSection = field(default_factory=CosmicRaysSection)
+    emission: EmissionSection = field(default_factory=EmissionSection)
+    sky: SkySection = field(default_factory=SkySection)
     source: str = ""  # path of the TOML file it came from (not hashed)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
@@ -226,11 +318,16 @@ def _check_value(key: str, value, typ, md: dict, base_dir: str):
     elif typ is str:
         if not isinstance(value, str):
             raise ConfigError(key, f"must be a string, got {type(value).__name__} {value!r}")
-    else:  # list[float]
+    elif md.get("kind") == "regimes":
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise ConfigError(key, f"must be a list of names, got {value!r}")
+    else:  # list of numbers
         if not isinstance(value, list) or not value or any(
                 isinstance(x, bool) or not isinstance(x, (int, float)) for x in value):
             raise ConfigError(key, f"must be a non-empty list of numbers, got {value!r}")
         value = [float(x) for x in value]
+        if any(not math.isfinite(x) or x <= 0 for x in value):
+            raise ConfigError(key, f"must hold positive numbers, got {value!r}")
     lo, hi = md.get("lo"), md.get("hi")
     unit = f" {md['unit']}" if md.get("unit") else ""
     if typ in (int, float):

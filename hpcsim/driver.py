@@ -99,7 +99,7 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
 
 def finalize(cfg: Config, scenario, rd: RunDirectory, n_ranks: int, wall: float, quiet: bool):
     """Reduce all task files in task-id order into results.h5 (atomic write)."""
-    out, units = scenario.reduce(rd.read_task)
+    out, units = scenario.reduce(rd.read_task, cache_dir=rd.cache_dir, quiet=quiet)
     attrs = {"code_version": code_version(), "config_toml": cfg.to_toml(),
              "config_hash": cfg.physics_hash(), "scenario": scenario.name,
              "format": "hpcsim results v1",

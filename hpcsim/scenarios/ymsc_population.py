@@ -133,7 +133,7 @@ class PopulationScenario:
         return {f"clusters/{k}": v for k, v in cat.items()}
 
     # -- reduction (rank 0, task-id order) ---------------------------------------------------
-    def reduce(self, read_task) -> tuple[dict, dict]:
+    def reduce(self, read_task, cache_dir=None, quiet=True) -> tuple[dict, dict]:
         """Gather catalogues per realisation; returns (datasets, units)."""
         out, units = {}, {}
         n_real = self.cfg.run.n_realisations
