@@ -19,9 +19,14 @@ from conftest import ROOT, write_config
 KILL_CONFIG = """
 [run]
 seed = 21
-n_realisations = 30
+n_realisations = 6
 n_sectors = 4
-scenario = "ymsc_population"
+scenario = "ymsc_diffuse"
+[population]
+n_mean_override = 300.0
+[sky]
+nside = 8
+los_n_steps = 200
 """
 
 

@@ -31,12 +31,14 @@ def test_farm_computes_every_task_once():
 
 
 @pytest.mark.mpi(min_size=2)
-@pytest.mark.parametrize("scenario", ["ymsc_population"])
+@pytest.mark.parametrize("scenario", ["ymsc_population", "ymsc_diffuse"])
 def test_one_vs_two_ranks_bit_identical(scenario):
     from mpi4py import MPI
     comm = MPI.COMM_WORLD
     cfg = config_from_dict({"run": {"seed": 5, "n_realisations": 3, "n_sectors": 4,
-                                    "scenario": scenario}})
+                                    "scenario": scenario},
+                            "population": {"n_mean_override": 300.0},
+                            "sky": {"nside": 16, "los_n_steps": 300}})
     base = _shared_tmpdir(comm)
     code = run(cfg, os.path.join(base, "mpi"), quiet=True, comm=comm)
     assert code == 0

@@ -1,0 +1,80 @@
+"""End-to-end diffuse-emission pipeline on a small configuration."""
+
+import healpy as hp
+import numpy as np
+import pytest
+
+from hpcsim.config import config_from_dict
+from hpcsim.driver import run
+from hpcsim.io.checkpoint import read_arrays_h5
+from hpcsim.io.results import load_results
+from hpcsim.parallel.farm import SerialComm
+
+SMALL = {"run": {"seed": 4, "n_realisations": 3, "n_sectors": 2, "scenario": "ymsc_diffuse"},
+         "population": {"n_mean_override": 400.0},
+         "sky": {"nside": 16, "los_n_steps": 400}}
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    cfg = config_from_dict(SMALL)
+    out = tmp_path_factory.mktemp("pipe") / "run"
+    assert run(cfg, str(out), quiet=True, comm=SerialComm()) == 0
+    data, units, attrs = load_results(str(out / "results.h5"))
+    return cfg, out, data, units, attrs
+
+
+def test_every_dataset_has_units(small_run):
+    _, _, data, units, attrs = small_run
+    missing = [k for k in data if not units.get(k)]
+    assert not missing, missing[:5]
+    assert "config_toml" in attrs and "code_version" in attrs
+
+
+def test_map_sums_equal_cluster_flux_sums(small_run):
+    cfg, out, data, _, _ = small_run
+    nside = cfg.sky.nside
+    e = data["emission/energy"]
+    bands = data["maps/band_energy"]
+    parts = [read_arrays_h5(str(out / "tasks" / f"task_{t:07d}.h5")) for t in range(2)]
+    for g in cfg.cosmic_rays.regimes:
+        for m, div in (("gamma", 1.0), ("nu", cfg.emission.nu_flavour_divisor)):
+            phi = np.concatenate([p[f"emission/{g}/phi_{m}"] for p in parts])
+            for b, eb in enumerate(bands):
+                j = int(np.argmin(np.abs(e - eb)))
+                total_map = data[f"maps/{m}/{g}/band_{b}"].sum() * hp.nside2pixarea(nside)
+                assert total_map == pytest.approx(phi[:, j].sum() / div, rel=1e-10)
+
+
+def test_quartiles_and_totals_are_consistent(small_run):
+    cfg, _, data, _, _ = small_run
+    for g in cfg.cosmic_rays.regimes:
+        for m in ("gamma", "nu"):
+            base = f"emission/{m}/{g}/lhaaso_inner"
+            q1, q2, q3 = (data[f"{base}/{q}"] for q in ("q1", "median", "q3"))
+            assert np.all(q1 <= q2) and np.all(q2 <= q3)
+            per = data[f"{base}/per_realisation"]
+            np.testing.assert_allclose(q2, np.median(per, axis=0), rtol=1e-12)
+            lo = data[f"emission/{m}/total/{g}/lhaaso_inner/lower"]
+            hi = data[f"emission/{m}/total/{g}/lhaaso_inner/upper"]
+            assert np.all(lo > q2) and np.all(hi > q2)  # the CR sea adds to the clusters
+        ratio = data[f"emission/ratios/nu_sc_over_sea_10TeV/{g}/icecube/lower"]
+        assert np.isfinite(ratio) and ratio > 0
+
+
+def test_masks_remove_resolved_clusters(small_run):
+    cfg, out, data, _, _ = small_run
+    parts = [read_arrays_h5(str(out / "tasks" / f"task_{t:07d}.h5")) for t in range(2)]
+    for g in cfg.cosmic_rays.regimes:
+        mask = data[f"maps/mask/{g}"].astype(bool)
+        det = np.concatenate([p[f"emission/{g}/detected"] for p in parts]).astype(bool)
+        pix = np.concatenate([p["sky/pix"] for p in parts])
+        counts = np.concatenate([np.diff(p["sky/pix_offsets"]) for p in parts])
+        hit = np.repeat(np.arange(counts.size), counts)
+        assert mask[pix[det[hit]]].all()  # every pixel of a detected cluster is masked
+        l, b = hp.pix2ang(cfg.sky.nside, np.arange(mask.size), lonlat=True)
+        inner = (l <= 70) & (np.abs(b) < 1.5)
+        assert mask[inner].all()
+    # resolved clusters are more numerous with harder spectra (Bohm) than with Kolmogorov
+    nd = {g: data[f"emission/n_detected/{g}"].sum() for g in cfg.cosmic_rays.regimes}
+    assert nd["bohm"] >= nd["kolmogorov"]
