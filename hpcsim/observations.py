@@ -1,0 +1,294 @@
+"""Diffuse gamma-ray and neutrino measurements compared with in seed 000 (Menchiari et al., ICRC2025, Fig. 1).
+
+The tables live in ``hpcsim/data/observations/*.csv``; each file starts with comment lines naming the
+publication, table/figure, region, units and the file of ``../shared/data/observations`` it was
+transcribed from (see that directory's PROVENANCE.md).  The loaders read only the package copy.
+
+Conventions of every loader (a choice: the results files store differential intensities, so the
+measurements are returned the same way and the plotting code multiplies by E^2):
+
+* energies in GeV;
+* ``value`` = differential intensity dN/dE/dA/dt/dOmega [GeV^-1 cm^-2 s^-1 sr^-1] for the region
+  measurements, or differential full-sky flux [GeV^-1 cm^-2 s^-1] for the IceCube KRA-gamma curves
+  (``Measurement.units`` says which);
+* errors in the same units as ``value``; ``err_lo``/``err_hi`` = statistical (+) systematic in quadrature.
+
+Available (with the publication each number was read from):
+
+=========================  ===========================================================================
+loader                      source
+=========================  ===========================================================================
+lhaaso_km2a(region)         Cao et al. (LHAASO) 2023, PRL 131, 151001, arXiv:2305.05372, Suppl. Tables S2
+                            (inner: 15<l<125 deg) and S3 (outer: 125<l<235 deg), |b|<5 deg, 10 TeV-1 PeV
+icecube_kra_gamma(cutoff)   IceCube Collaboration 2023, Science 380, 1338, arXiv:2307.04427, KRA-gamma
+                            5 / 50 PeV best-fit spectra, digitized from the paper's figure (upstream),
+                            FULL-SKY integrated, PER FLAVOUR
+icecube_prelim_regions()    IceCube preliminary 10-yr cascades, talk abstract (see the CSV), per-flavour
+                            intensity at 5 TeV in |l|<30/|b|<8 deg and |l|>60/|b|<8 deg
+=========================  ===========================================================================
+
+MISSING (no published numbers could be read; nothing is invented here):
+ARGO-YBJ diffuse (Bartoli et al. 2015, ApJ 806, 20, region 25<l<100 deg, |b|<5 deg) and LHAASO-WCDA
+diffuse 1-25 TeV (Cao et al. 2025, PRL 134, 081002, arXiv:2411.16021).  Their loaders raise
+:class:`MissingDataError` naming the publication, so that adding the CSV later is the only change.
+
+IceCube KRA-gamma and the |b|<5 deg region of seed Fig. 1
+-----------------------------------------------------------
+The KRA-gamma curves are E^2 dN/dE integrated over the whole sky (the template's full extent), per
+flavour.  Turning them into the mean intensity over |b| < 5 deg needs the fraction f of the template
+flux that falls inside |b| < 5 deg, which is a property of the KRA-gamma template that we do not have:
+
+    I_5(E) = f * F_allsky(E) / Omega_5,     Omega_5 = 4 pi sin(5 deg) = 1.0952 sr.
+
+Only bounds are model-independent: for a template that is brighter in the plane than on average,
+Omega_5/(4 pi) <= f <= 1, i.e. F/(4 pi) <= I_5 <= F/Omega_5 (a factor 1/sin 5 deg = 11.5 apart).
+:func:`icecube_kra_gamma_plane_intensity` returns f F / Omega(|b|<b_max) for a fraction f supplied by
+the caller (default f = 1, the upper bound, which is what tools/plot_fig1.py draws and labels as such;
+equivalently it shows the full-sky flux on a twin axis of region-integrated flux I x Omega_5).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "observations")
+
+TEV_IN_GEV = 1.0e3
+#: 1e-11 TeV m^-2 s^-1 sr^-1 expressed in GeV cm^-2 s^-1 sr^-1 (1 TeV = 1e3 GeV, 1 m^-2 = 1e-4 cm^-2).
+ICECUBE_PRELIM_UNIT = 1.0e-11 * 1.0e3 * 1.0e-4
+
+#: Best-fit normalisations of the KRA-gamma templates, (best, -err, +err), IceCube 2023, Science 380,
+#: 1338, as quoted in ../shared/data/observations/PROVENANCE.md (upstream converter
+#: convert_neutrino_icecube.py).  The digitized curves already include the best-fit factor.
+KRA_GAMMA_NORMALISATION = {5: (0.55, 0.15, 0.18), 50: (0.37, 0.11, 0.13)}
+
+
+class MissingDataError(FileNotFoundError):
+    """A measurement that was asked for has not been transcribed (no published numbers read)."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured spectrum.  Arrays are float64 numpy arrays of equal length, ordered by energy."""
+
+    name: str
+    energy: np.ndarray  # GeV
+    value: np.ndarray  # units below
+    err_lo: np.ndarray  # total lower error (stat (+) sys), same units as value
+    err_hi: np.ndarray  # total upper error
+    units: str
+    region: str
+    citation: str
+    stat_lo: np.ndarray = field(default=None)
+    stat_hi: np.ndarray = field(default=None)
+    sys: np.ndarray = field(default=None)
+    energy_lo: np.ndarray = field(default=None)  # bin edges [GeV] where published
+    energy_hi: np.ndarray = field(default=None)
+
+    def e2(self):
+        """(E^2 value, E^2 err_lo, E^2 err_hi) [GeV x units of value]."""
+        e2 = self.energy ** 2
+        return e2 * self.value, e2 * self.err_lo, e2 * self.err_hi
+
+
+def _read_csv(fname):
+    """Rows of a package CSV as a dict of columns (strings); '#' lines are comments."""
+    path = os.path.join(DATA_DIR, fname)
+    if not os.path.isfile(path):
+        raise MissingDataError(path)
+    with open(path, newline="") as fh:
+        rows = [r for r in csv.reader(line for line in fh if not line.lstrip().startswith("#"))
+                if r and any(c.strip() for c in r)]
+    header, body = rows[0], rows[1:]
+    return {h.strip(): [r[i].strip() for r in body] for i, h in enumerate(header)}
+
+
+def _col(cols, name):
+    return np.asarray([float(v) for v in cols[name]], dtype=np.float64)
+
+
+LHAASO_KM2A_CITATION = ("Cao Z. et al. (LHAASO) 2023, Phys. Rev. Lett. 131, 151001, arXiv:2305.05372, "
+                        "Supplemental Tables S2 (inner) / S3 (outer)")
+LHAASO_REGIONS = {"inner": "15 < l < 125 deg, |b| < 5 deg", "outer": "125 < l < 235 deg, |b| < 5 deg"}
+
+
+def lhaaso_km2a(region="inner"):
+    """LHAASO-KM2A diffuse gamma-ray intensity, 10 TeV - 1 PeV, known sources masked.
+
+    Source: Cao et al. (LHAASO) 2023, PRL 131, 151001, arXiv:2305.05372, Supplemental Table S2
+    (region="inner": 15 < l < 125 deg, |b| < 5 deg) or Table S3 (region="outer": 125 < l < 235 deg,
+    |b| < 5 deg).  Published in TeV and TeV^-1 cm^-2 s^-1 sr^-1; converted here with E[GeV] = 1e3 E[TeV]
+    and I[GeV^-1 ...] = 1e-3 I[TeV^-1 ...].  Total errors: stat (asymmetric) and sys added in quadrature
+    (our choice; the paper shows them separately).  Energy bins: published log10(E_rec/TeV) edges.
+
+    Returns a :class:`Measurement`: energy [GeV], value [GeV^-1 cm^-2 s^-1 sr^-1].
+    """
+    if region not in LHAASO_REGIONS:
+        raise KeyError(f"region must be one of {sorted(LHAASO_REGIONS)}")
+    c = _read_csv(f"lhaaso_km2a_2023_{region}.csv")
+    e = _col(c, "E_TeV") * TEV_IN_GEV
+    to_gev = 1.0 / TEV_IN_GEV
+    phi, slo, shi, sys = (_col(c, k) * to_gev for k in ("phi", "stat_lo", "stat_up", "sys"))
+    return Measurement(
+        name=f"LHAASO-KM2A {region}", energy=e, value=phi,
+        err_lo=np.hypot(slo, sys), err_hi=np.hypot(shi, sys),
+        units="GeV^-1 cm^-2 s^-1 sr^-1", region=LHAASO_REGIONS[region], citation=LHAASO_KM2A_CITATION,
+        stat_lo=slo, stat_hi=shi, sys=sys,
+        energy_lo=10.0 ** _col(c, "logErec_min") * TEV_IN_GEV,
+        energy_hi=10.0 ** _col(c, "logErec_max") * TEV_IN_GEV)
+
+
+ICECUBE_CITATION = ("IceCube Collaboration 2023, Science 380, 1338, arXiv:2307.04427; KRA-gamma best-fit "
+                    "curves digitized from the paper's figure (C. Evoli, The_CR_Spectrum)")
+
+
+def icecube_kra_gamma(cutoff_pev=5):
+    """IceCube Galactic-plane best-fit KRA-gamma spectrum (cutoff 5 or 50 PeV), full sky, per flavour.
+
+    Source: IceCube Collaboration 2023, Science 380, 1338 (arXiv:2307.04427); curve digitized from
+    the paper's figure by the upstream author (not a published table).  The quantity is the
+    differential neutrino flux of ONE flavour (nu + nubar) integrated over the whole sky:
+    value = F(E) = (E^2 F)/E^2 [GeV^-1 cm^-2 s^-1]  -- NOT an intensity (see the module docstring).
+    err_lo/err_hi: the 1-sigma range of the best-fit normalisation (0.55 +0.18/-0.15 for 5 PeV,
+    0.37 +0.13/-0.11 for 50 PeV; :data:`KRA_GAMMA_NORMALISATION`) scaled onto the curve; the spectral
+    shape is fixed by the template.
+    """
+    if cutoff_pev not in KRA_GAMMA_NORMALISATION:
+        raise KeyError("cutoff_pev must be 5 or 50")
+    c = _read_csv(f"icecube_2023_kra_gamma_{cutoff_pev}pev.csv")
+    e = _col(c, "E_GeV")
+    f = _col(c, "E2F") / e ** 2
+    best, lo, hi = KRA_GAMMA_NORMALISATION[cutoff_pev]
+    return Measurement(
+        name=f"IceCube 2023 KRA-gamma {cutoff_pev} PeV", energy=e, value=f,
+        err_lo=f * lo / best, err_hi=f * hi / best,
+        units="GeV^-1 cm^-2 s^-1 (full sky, per flavour)", region="full sky", citation=ICECUBE_CITATION)
+
+
+def solid_angle_band(b_max_deg):
+    """Solid angle [sr] of the latitude band |b| < b_max: 4 pi sin(b_max) (exact spherical geometry)."""
+    return 4.0 * math.pi * math.sin(math.radians(b_max_deg))
+
+
+def icecube_kra_gamma_plane_intensity(cutoff_pev=5, b_max_deg=5.0, plane_fraction=1.0):
+    """KRA-gamma best fit as a mean intensity over |b| < b_max: f F_allsky / Omega(|b|<b_max).
+
+    ``plane_fraction`` f = fraction of the template's full-sky flux inside |b| < b_max; it is a
+    property of the KRA-gamma template (Gaggero et al. 2015) that is NOT available here, so the
+    default f = 1 gives the UPPER BOUND of the region's mean intensity (all flux assumed inside the
+    band); f = Omega/(4 pi) gives the all-sky mean (a lower bound for a plane-concentrated template).
+    Per flavour; value [GeV^-1 cm^-2 s^-1 sr^-1].
+    """
+    if not 0.0 < plane_fraction <= 1.0:
+        raise ValueError("plane_fraction must be in (0, 1]")
+    m = icecube_kra_gamma(cutoff_pev)
+    k = plane_fraction / solid_angle_band(b_max_deg)
+    return Measurement(
+        name=m.name + f" (f={plane_fraction:g} in |b|<{b_max_deg:g})", energy=m.energy, value=m.value * k,
+        err_lo=m.err_lo * k, err_hi=m.err_hi * k, units="GeV^-1 cm^-2 s^-1 sr^-1 (per flavour)",
+        region=f"|b| < {b_max_deg:g} deg, assuming a fraction {plane_fraction:g} of the full-sky flux",
+        citation=m.citation)
+
+
+ICECUBE_PRELIM_CITATION = ("IceCube Collaboration, preliminary, 10-yr cascades, talk abstract "
+                           "https://indico-icehap.phys.s.chiba-u.ac.jp/event/3/contributions/438/")
+ICECUBE_PRELIM_REGIONS = {"inner": "|l| < 30 deg, |b| < 8 deg", "outer": "|l| > 60 deg, |b| < 8 deg"}
+
+
+def icecube_prelim_regions():
+    """Preliminary IceCube per-flavour intensity at 5 TeV in two sky regions (10-yr cascades).
+
+    Source: IceCube talk abstract (preliminary; URL in :data:`ICECUBE_PRELIM_CITATION`).  Returns
+    {region: dict(energy [GeV], value [GeV^-1 cm^-2 s^-1 sr^-1] per flavour, err_lo, err_hi, gamma,
+    gamma_err_lo, gamma_err_hi, region)} with value = (E^2 Phi)/E^2 at E_ref, the published
+    E^2 Phi converted from 1e-11 TeV m^-2 s^-1 sr^-1 to GeV cm^-2 s^-1 sr^-1 (x 1e-12).
+    """
+    c = _read_csv("icecube_prelim_cascades10yr_regions.csv")
+    out = {}
+    for i, reg in enumerate(c["region"]):
+        e = float(c["E_ref_TeV"][i]) * TEV_IN_GEV
+        k = ICECUBE_PRELIM_UNIT / e ** 2
+        out[reg] = dict(energy=e, value=float(c["E2Phi_per_flavour"][i]) * k,
+                        err_lo=float(c["E2Phi_err_lo"][i]) * k, err_hi=float(c["E2Phi_err_hi"][i]) * k,
+                        gamma=float(c["gamma"][i]), gamma_err_lo=float(c["gamma_err_lo"][i]),
+                        gamma_err_hi=float(c["gamma_err_hi"][i]), region=ICECUBE_PRELIM_REGIONS[reg],
+                        citation=ICECUBE_PRELIM_CITATION)
+    return out
+
+
+def argo_ybj():
+    """ARGO-YBJ diffuse gamma rays, 25 < l < 100 deg, |b| < 5 deg (Bartoli et al. 2015, ApJ 806, 20).
+
+    NOT TRANSCRIBED: the published numbers could not be read from the available sources.  Raises
+    :class:`MissingDataError`; add ``argo_ybj_2015.csv`` (columns E_GeV,value,err_lo,err_hi in GeV and
+    GeV^-1 cm^-2 s^-1 sr^-1) with its citation header to enable it.
+    """
+    c = _read_csv_or_missing("argo_ybj_2015.csv", "ARGO-YBJ diffuse (Bartoli et al. 2015, ApJ 806, 20)")
+    return _generic(c, "ARGO-YBJ", "25 < l < 100 deg, |b| < 5 deg", "Bartoli B. et al. 2015, ApJ 806, 20")
+
+
+def lhaaso_wcda(region="inner"):
+    """LHAASO-WCDA diffuse gamma rays 1-25 TeV (Cao et al. 2025, PRL 134, 081002, arXiv:2411.16021).
+
+    NOT TRANSCRIBED (see :func:`argo_ybj`); expects ``lhaaso_wcda_2025_<region>.csv`` with columns
+    E_GeV,value,err_lo,err_hi.
+    """
+    if region not in LHAASO_REGIONS:
+        raise KeyError(f"region must be one of {sorted(LHAASO_REGIONS)}")
+    c = _read_csv_or_missing(f"lhaaso_wcda_2025_{region}.csv",
+                             "LHAASO-WCDA diffuse (Cao et al. 2025, PRL 134, 081002, arXiv:2411.16021)")
+    return _generic(c, f"LHAASO-WCDA {region}", LHAASO_REGIONS[region],
+                    "Cao Z. et al. (LHAASO) 2025, PRL 134, 081002, arXiv:2411.16021")
+
+
+def _read_csv_or_missing(fname, what):
+    try:
+        return _read_csv(fname)
+    except MissingDataError:
+        raise MissingDataError(f"{what}: not transcribed in hpcsim/data/observations/{fname}") from None
+
+
+def _generic(c, name, region, citation):
+    return Measurement(name=name, energy=_col(c, "E_GeV"), value=_col(c, "value"),
+                       err_lo=_col(c, "err_lo"), err_hi=_col(c, "err_hi"),
+                       units="GeV^-1 cm^-2 s^-1 sr^-1", region=region, citation=citation)
+
+
+def gamma_measurements(region):
+    """Measurements available for an hpcsim sky region name (hpcsim.sky.regions.REGIONS keys).
+
+    lhaaso_inner -> [LHAASO-KM2A inner (+ WCDA inner if transcribed)], lhaaso_outer -> outer,
+    argo -> [ARGO-YBJ if transcribed].  Missing tables are skipped silently (list may be empty).
+    """
+    loaders = {"lhaaso_inner": [lambda: lhaaso_wcda("inner"), lambda: lhaaso_km2a("inner")],
+               "lhaaso_outer": [lambda: lhaaso_wcda("outer"), lambda: lhaaso_km2a("outer")],
+               "argo": [argo_ybj]}.get(region, [])
+    out = []
+    for load in loaders:
+        try:
+            out.append(load())
+        except MissingDataError:
+            pass
+    return out
+
+
+def fit_power_law(energy, value, err):
+    """Weighted least-squares fit of log I = log A - Gamma log(E/E0): returns (Gamma, sigma_Gamma, A, E0).
+
+    Weights 1/sigma_log^2 with sigma_log = err/value (linearised log errors); E0 = weighted log-mean
+    energy.  Used as a sanity check against the published LHAASO index (2.99, Cao et al. 2023, as quoted in PROVENANCE.md).
+    """
+    x = np.log(np.asarray(energy, dtype=float))
+    y = np.log(np.asarray(value, dtype=float))
+    w = (np.asarray(value, dtype=float) / np.asarray(err, dtype=float)) ** 2
+    x0 = np.sum(w * x) / np.sum(w)
+    xs = x - x0
+    slope = np.sum(w * xs * (y - np.sum(w * y) / np.sum(w))) / np.sum(w * xs ** 2)
+    sigma = 1.0 / math.sqrt(np.sum(w * xs ** 2))
+    intercept = np.sum(w * (y - slope * xs)) / np.sum(w)
+    return -slope, sigma, math.exp(intercept), math.exp(x0)
