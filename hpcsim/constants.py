@@ -52,3 +52,6 @@ DEG = math.pi / 180.0
 
 # --- particle masses (added by interactions module) ---
 M_PI0_GEV = 0.1349768  # GeV, neutral pion rest energy (PDG 2022, Workman et al., PTEP 2022, 083C01)
+
+# --- nuclear kinematics (added by acceleration/injection) ---
+AMU_GEV = 0.93149410242  # GeV, atomic mass constant m_u c^2 (CODATA 2018, Tiesinga et al. 2021)
