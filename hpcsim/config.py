@@ -51,7 +51,8 @@ class RunSection:
     n_realisations: int = _f(4, lo=1, hi=100000, doc="Monte Carlo realisations of the Galaxy")
     n_sectors: int = _f(4, lo=1, hi=720,
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
-    scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse"),
+    scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse",
+                                                 "stellar_injection"),
                        doc="what a task computes: population only, or population + emission")
 
     def check(self):
@@ -232,6 +233,44 @@ class SkySection:
             raise ConfigError("sky.nside", f"must be a power of 2, got {self.nside}")
 
 
+@dataclass(frozen=True)
+class InjectionSection:
+    """Time-dependent CR injection from evolving stars and cluster winds (seed 001 Secs. II-III)."""
+
+    track_dir: str = _f("", kind="dir", doc="directory of MIST EEP tracks (default: the data "
+                                             "cache, $HPCSIM_DATA_DIR or ~/.cache/hpcsim)")
+    n_masses: int = _f(36, lo=4, hi=400,
+                       doc="initial masses of single stars (log-spaced 8..150 Msun, plus 40, 80, 120)")
+    n_times: int = _f(400, lo=50, hi=10000, doc="time nodes per wind history")
+    m_up: list = _f([100.0, 150.0], unit="Msun", kind="floats",
+                    doc="upper IMF masses (seed: 100 and 150 Msun)")
+    eta_B: list = _f([1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0], kind="floats",
+                     doc="fractions of wind power in turbulent B (increasing)")
+    turbulence: list = _f(["bohm", "kraichnan", "kolmogorov"], kind="regimes",
+                          doc="turbulence models of Eq. 9")
+    eta_B_spectra: float = _f(0.01, lo=1e-4, hi=1.0,
+                              doc="eta_B of the injection spectra (seed Fig. 5) and Table 3")
+    gamma_inj: float = _f(-2.0, lo=-3.0, hi=-1.5, doc="rigidity slope of Eq. 6")
+    eta_acc: float = _f(0.1, lo=0.0, lo_open=True, hi=1.0,
+                        doc="fraction of wind power given to particles above 1 GV")
+    L_c: float = _f(1.0, unit="pc", lo=0.01, hi=100.0, doc="turbulence coherence length")
+    n0: float = _f(1.0, unit="cm^-3", lo=1e-3, hi=1e4, doc="ambient density of the bubbles")
+    T_hii: float = _f(8000.0, unit="K", lo=0.0, hi=1e5, doc="temperature of the H II region")
+    cluster_mass: float = _f(3.0e4, unit="Msun", lo=1e2, hi=1e7, doc="cluster mass (seed: 3e4)")
+    msc_window: float = _f(5.0, unit="Myr", lo=0.1, hi=50.0,
+                           doc="collective winds restricted to the first msc_window (Fig. 7, Table 3)")
+    t_max: float = _f(45.0, unit="Myr", lo=5.0, hi=100.0, doc="end of the collective-wind history")
+
+    def check(self):
+        allowed = ("kolmogorov", "kraichnan", "bohm")
+        if any(r not in allowed for r in self.turbulence) or not self.turbulence:
+            raise ConfigError("injection.turbulence", f"must be names from {allowed}")
+        if any(not 8.0 < m <= 150.0 for m in self.m_up):
+            raise ConfigError("injection.m_up", "values must be in (8, 150] Msun")
+        if any(not 0 < e <= 1 for e in self.eta_B) or list(self.eta_B) != sorted(set(self.eta_B)):
+            raise ConfigError("injection.eta_B", "must be increasing values in (0, 1]")
+
+
 SECTIONS: dict[str, type] = {
     "run": RunSection,
     "population": PopulationSection,
@@ -241,6 +280,7 @@ SECTIONS: dict[str, type] = {
     "cosmic_rays": CosmicRaysSection,
     "emission": EmissionSection,
     "sky": SkySection,
+    "injection": InjectionSection,
 }
 
 # Keys that do not change results (excluded from the configuration hash).
@@ -257,6 +297,7 @@ class Config:
     cosmic_rays: CosmicRaysSection = field(default_factory=CosmicRaysSection)
     emission: EmissionSection = field(default_factory=EmissionSection)
     sky: SkySection = field(default_factory=SkySection)
+    injection: InjectionSection = field(default_factory=InjectionSection)
     source: str = ""  # path of the TOML file it came from (not hashed)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
@@ -339,6 +380,11 @@ def _check_value(key: str, value, typ, md: dict, base_dir: str):
     if md.get("choices") and value not in md["choices"]:
         raise ConfigError(key, f"must be one of {', '.join(map(repr, md['choices']))}; "
                                f"got {value!r}")
+    if md.get("kind") == "dir" and value:
+        path = os.path.expanduser(value if os.path.isabs(value) else os.path.join(base_dir, value))
+        if not os.path.isdir(path):
+            raise ConfigError(key, f"directory not found: {path}")
+        value = os.path.abspath(path)
     if md.get("kind") == "file" and value:
         path = value if os.path.isabs(value) else os.path.join(base_dir, value)
         if not os.path.isfile(path):

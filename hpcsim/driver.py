@@ -18,6 +18,8 @@ import numpy as np
 from . import __version__
 from .config import Config
 from .io.checkpoint import RunDirError, RunDirectory, write_arrays_h5
+from .observations import MissingDataError
+from .stars.mist import TrackDataError
 from .parallel.farm import Progress, StopFlag, get_comm, run_farm
 
 EXIT_OK, EXIT_INPUT, EXIT_INCOMPLETE = 0, 2, 3
@@ -38,6 +40,9 @@ def make_scenario(cfg: Config):
     if cfg.run.scenario == "ymsc_population":
         from .scenarios.ymsc_population import PopulationScenario
         return PopulationScenario(cfg)
+    if cfg.run.scenario == "stellar_injection":
+        from .scenarios.stellar_injection import InjectionScenario
+        return InjectionScenario(cfg)
     from .scenarios.ymsc_diffuse import DiffuseScenario
     return DiffuseScenario(cfg)
 
@@ -54,7 +59,13 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     t_start = time.time()
     rd = RunDirectory(rundir)
     chash = cfg.physics_hash()
-    n_tasks = cfg.run.n_realisations * cfg.run.n_sectors
+    try:
+        scenario = make_scenario(cfg)  # every rank, deterministically
+    except (TrackDataError, MissingDataError) as exc:
+        if comm.rank == 0:
+            sys.stderr.write(f"hpcsim: error: {exc}\n")
+        return EXIT_INPUT
+    n_tasks = scenario.n_tasks
     status = None
     if comm.rank == 0:
         try:
@@ -73,10 +84,8 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
         return EXIT_INPUT
     pending = status[1]
     if comm.rank == 0:
-        log(f"run directory {rd.path}: {n_tasks} tasks ({cfg.run.n_realisations} realisations x "
-            f"{cfg.run.n_sectors} sectors), {n_tasks - len(pending)} already done, "
-            f"{comm.size} rank(s)", quiet)
-    scenario = make_scenario(cfg)
+        log(f"run directory {rd.path}: {cfg.run.scenario}, {n_tasks} tasks, "
+            f"{n_tasks - len(pending)} already done, {comm.size} rank(s)", quiet)
     progress = Progress(n_tasks, already=n_tasks - len(pending), quiet=quiet or comm.rank != 0)
     stop = StopFlag(rd.stop_file)
     stop.install()

@@ -292,3 +292,70 @@ def fit_power_law(energy, value, err):
     sigma = 1.0 / math.sqrt(np.sum(w * xs ** 2))
     intercept = np.sum(w * (y - slope * xs)) / np.sum(w)
     return -slope, sigma, math.exp(intercept), math.exp(x0)
+
+
+# ---------------------------------------------------------------------------------------------
+# LHAASO proton and helium spectra above 0.1 PeV (seed 001 Figs. 6-7)
+# ---------------------------------------------------------------------------------------------
+
+LHAASO_PHE_CITATION = ("Cao Z. et al. (LHAASO) 2026, Phys. Rev. Lett. 136, 121001, arXiv:2511.05013, "
+                       "Supplementary Tables S3 (helium) and S5 (proton)")
+HADRONIC_MODELS = ("qgsjet", "epos", "sibyll")
+
+
+def lhaaso_light_spectrum(species="proton", model="qgsjet"):
+    """LHAASO proton or helium flux vs total energy [GeV^-1 cm^-2 s^-1 sr^-1] at the geometric
+    bin centres [GeV] (LHAASO_PHE_CITATION).  ``err_lo``/``err_hi``: stat and sys in quadrature."""
+    if species not in ("proton", "helium") or model not in HADRONIC_MODELS:
+        raise ValueError(f"species proton/helium and model in {HADRONIC_MODELS}")
+    c = _read_csv(f"lhaaso_2025_{species}.csv")
+    lo, hi = _col(c, "lg_emin"), _col(c, "lg_emax")
+    e = 10 ** (0.5 * (lo + hi)) * 1e6  # GeV
+    conv = 1e-6 * 1e-4  # PeV^-1 m^-2 -> GeV^-1 cm^-2
+    v = _col(c, f"flux_{model}") * conv
+    err = np.hypot(_col(c, f"stat_{model}"), _col(c, f"sys_{model}")) * conv
+    return Measurement(name=f"LHAASO {species} ({model})", energy=e, value=v, err_lo=err,
+                       err_hi=err, units="GeV^-1 cm^-2 s^-1 sr^-1", citation=LHAASO_PHE_CITATION,
+                       region="all sky (cosmic rays at Earth)")
+
+
+def lhaaso_h_he_ratio(rigidity_gv=3.0e6):
+    """Observed H/He flux ratio at equal rigidity [GV] from the LHAASO tables (seed 001 Fig. 7).
+
+    Per unit rigidity dN/dR = Z dN/dE (ultra-relativistic, E = Z R), so
+    H/He(R) = J_p(E = R) / (2 J_He(E = 2 R)), fluxes interpolated log-log between bin centres.
+    Returns (ratio, error): the QGSJET-II-04 value; error = its stat+sys (quadrature, both
+    species) combined with the spread of the three hadronic models.
+    """
+    vals, errs = [], []
+    for m in HADRONIC_MODELS:
+        p, he = lhaaso_light_spectrum("proton", m), lhaaso_light_spectrum("helium", m)
+        jp = np.exp(np.interp(np.log(rigidity_gv), np.log(p.energy), np.log(p.value)))
+        jhe = np.exp(np.interp(np.log(2 * rigidity_gv), np.log(he.energy), np.log(he.value)))
+        rp = np.interp(np.log(rigidity_gv), np.log(p.energy), p.err_lo / p.value)
+        rhe = np.interp(np.log(2 * rigidity_gv), np.log(he.energy), he.err_lo / he.value)
+        vals.append(jp / (2.0 * jhe))
+        errs.append(vals[-1] * math.hypot(rp, rhe))
+    spread = 0.5 * (max(vals) - min(vals))
+    return float(vals[0]), float(math.hypot(errs[0], spread))
+
+
+def lhaaso_knee_rigidity(species="proton", model="qgsjet"):
+    """Knee rigidity [GV] and 1-sigma error from a smoothly broken power-law fit to the LHAASO
+    spectrum of ``species`` (our fit to the published points, LHAASO_PHE_CITATION):
+    J = A (E/E_b)^-g1 [1 + (E/E_b)^(1/w)]^(-(g2 - g1) w), w = 0.1 fixed; R_b = E_b / Z."""
+    from scipy.optimize import curve_fit
+
+    m = lhaaso_light_spectrum(species, model)
+    x = np.log(m.energy / 1e6)
+
+    def model_fn(x, la, lb, g1, g2):
+        r = x - lb
+        return la - g1 * r - (g2 - g1) * 0.1 * np.logaddexp(0.0, r / 0.1)
+
+    p0 = [np.log(m.value[len(x) // 2]), np.log(3.0 * (1 if species == "proton" else 2)), 2.7, 3.4]
+    popt, pcov = curve_fit(model_fn, x, np.log(m.value), p0=p0, sigma=m.err_lo / m.value,
+                           absolute_sigma=True, maxfev=20000)
+    z = 1 if species == "proton" else 2
+    e_b = math.exp(popt[1]) * 1e6
+    return e_b / z, e_b / z * math.sqrt(pcov[1, 1])
