@@ -38,6 +38,20 @@ def _cmd_info(args) -> int:
     return 0
 
 
+def _cmd_data_fetch(args) -> int:
+    from .stars.mist import data_dir
+    from .stars.mist_fetch import MIST_V12_URL, MistFetchError, fetch_mist
+    dest = os.path.join(data_dir(args.data_dir), "mist")
+    try:
+        path = fetch_mist(dest, url=args.url or MIST_V12_URL, sha256=args.sha256,
+                          force=args.force, require_checksum=args.require_checksum)
+    except MistFetchError as exc:
+        sys.stderr.write(f"hpcsim: error: {exc}\n")
+        return 2
+    print(f"MIST tracks ready in {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hpcsim", description=(
         "Galactic cosmic rays from young massive star clusters: MPI task farm with "
@@ -54,6 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("results")
     i.add_argument("-v", "--verbose", action="store_true", help="list every dataset")
     i.set_defaults(func=_cmd_info)
+    d = sub.add_parser("data", help="obtain reference data (MIST stellar tracks)")
+    dsub = d.add_subparsers(dest="what", required=True)
+    f = dsub.add_parser("fetch", help="download and verify a data set into the cache")
+    f.add_argument("dataset", choices=["mist"])
+    f.add_argument("--data-dir", help="cache directory (default $HPCSIM_DATA_DIR or "
+                                      "~/.cache/hpcsim)")
+    f.add_argument("--url", help="archive URL (default: MIST v1.2 rotating solar EEP tracks)")
+    f.add_argument("--sha256", help="expected SHA-256 of the archive")
+    f.add_argument("--require-checksum", action="store_true",
+                   help="refuse an archive without a known checksum")
+    f.add_argument("--force", action="store_true", help="download even if tracks are present")
+    f.set_defaults(func=_cmd_data_fetch)
     v = sub.add_parser("validate", help="check a configuration file")
     v.add_argument("config")
     v.add_argument("-v", "--verbose", action="store_true", help="list every key and default")

@@ -11,7 +11,7 @@ import pytest
 
 from hpcsim.config import load_config
 from hpcsim.driver import run
-from hpcsim.io.results import load_results
+from hpcsim.io.results import bit_identical, load_results
 from hpcsim.parallel.farm import SerialComm
 
 from conftest import ROOT, write_config
@@ -35,7 +35,7 @@ def _results_equal(a_path, b_path):
     b, ub, _ = load_results(b_path)
     assert a.keys() == b.keys()
     for k in a:
-        assert np.array_equal(a[k], b[k]), k
+        assert bit_identical(a[k], b[k]), k
         assert ua[k] == ub[k]
 
 

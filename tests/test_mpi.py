@@ -8,13 +8,34 @@ import pytest
 
 from hpcsim.config import config_from_dict
 from hpcsim.driver import run
-from hpcsim.io.results import load_results
+from hpcsim.io.results import bit_identical, load_results
 from hpcsim.parallel.farm import SerialComm, run_farm
 
 
 def _shared_tmpdir(comm):
     path = tempfile.mkdtemp(prefix="hpcsim-mpi-") if comm.rank == 0 else None
     return comm.bcast(path, root=0)
+
+
+@pytest.mark.mpi(min_size=2)
+def test_injection_grid_one_vs_two_ranks_bit_identical():
+    from mpi4py import MPI
+    from test_injection_scenario import MIST, small_injection_config
+    comm = MPI.COMM_WORLD
+    if not os.path.isdir(MIST):
+        pytest.skip("MIST tracks not available (../shared/data/mist)")
+    cfg = small_injection_config(n_masses=4, n_times=80, eta_B=[0.01, 0.1],
+                                 turbulence=["bohm", "kraichnan"])
+    base = _shared_tmpdir(comm)
+    assert run(cfg, os.path.join(base, "mpi"), quiet=True, comm=comm) == 0
+    if comm.rank == 0:
+        assert run(cfg, os.path.join(base, "serial"), quiet=True, comm=SerialComm()) == 0
+        a = load_results(os.path.join(base, "mpi", "results.h5"))[0]
+        b = load_results(os.path.join(base, "serial", "results.h5"))[0]
+        same = a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
+    else:
+        same = None
+    assert comm.bcast(same, root=0)
 
 
 @pytest.mark.mpi(min_size=2)
@@ -46,7 +67,7 @@ def test_one_vs_two_ranks_bit_identical(scenario):
         assert run(cfg, os.path.join(base, "serial"), quiet=True, comm=SerialComm()) == 0
         a = load_results(os.path.join(base, "mpi", "results.h5"))[0]
         b = load_results(os.path.join(base, "serial", "results.h5"))[0]
-        same = a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
+        same = a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
     else:
         same = None
     assert comm.bcast(same, root=0)

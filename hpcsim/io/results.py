@@ -12,6 +12,12 @@ class ResultsError(Exception):
     pass
 
 
+def bit_identical(a, b) -> bool:
+    """Same dtype, shape and bytes (NaN == NaN): the test of rank-count independence."""
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
 def load_results(path: str) -> tuple[dict[str, np.ndarray], dict[str, str], dict]:
     """(datasets, units, file attributes) of a results file."""
     if not os.path.isfile(path):
