@@ -69,6 +69,9 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     status = None
     if comm.rank == 0:
         try:
+            if resume and rd.interrupted_creation():
+                log("the run was stopped while starting: starting it afresh", quiet)
+                resume = False
             if resume:
                 rd.check_resume(chash)
             else:

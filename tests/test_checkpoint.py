@@ -50,8 +50,10 @@ def test_sigkill_then_resume_is_identical(tmp_path):
                           timeout=300).returncode == 0
     out = tmp_path / "killed"
     rng = np.random.default_rng(0)
-    kills, resume = 0, []
+    kills = 0
     for attempt in range(4):  # three kills at random instants, then let it finish
+        # as jobs/slurm_run.sh does: --resume once the run directory holds a run
+        resume = ["--resume"] if (out / "run.json").exists() else []
         proc = subprocess.Popen(_hpcsim("run", cfg, "-o", str(out), "-q", *resume), cwd=ROOT)
         try:
             proc.wait(timeout=float(rng.uniform(0.5, 3.5)) if attempt < 3 else 300)
@@ -59,7 +61,6 @@ def test_sigkill_then_resume_is_identical(tmp_path):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             kills += 1
-            resume = ["--resume"]
             continue
         assert proc.returncode == 0
         break

@@ -131,7 +131,7 @@ class RunDirectory:
         if os.path.exists(self.meta_path):
             raise RunDirError(f"{self.path} already holds a run; use --resume to continue it "
                               "or choose another output directory (-o)")
-        if os.path.isdir(self.path) and os.listdir(self.path):
+        if os.path.isdir(self.path) and os.listdir(self.path) and not self.interrupted_creation():
             raise RunDirError(f"{self.path} exists and is not empty; choose another output "
                               "directory (-o)")
         os.makedirs(self.tasks_dir, exist_ok=True)
@@ -141,6 +141,21 @@ class RunDirectory:
                 "code_version": code_version, "scenario": scenario,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_text_atomic(self.meta_path, json.dumps(meta, indent=2) + "\n")
+
+    def interrupted_creation(self) -> bool:
+        """True if the directory holds only what :meth:`create` writes before ``run.json``
+        (a run killed while starting): empty ``tasks/``, ``cache/``, ``config.toml``, temp files."""
+        if not os.path.isdir(self.path) or os.path.exists(self.meta_path):
+            return False
+        allowed = {"tasks", "cache", "config.toml"}
+        for name in os.listdir(self.path):
+            full = os.path.join(self.path, name)
+            if name in ("tasks", "cache"):
+                if any(not f.startswith(".") for f in os.listdir(full)):
+                    return False
+            elif name not in allowed and not name.startswith("."):
+                return False
+        return True
 
     def check_resume(self, config_hash: str) -> dict:
         """Verify that this directory can be resumed with a configuration of this hash."""
