@@ -20,9 +20,9 @@ from .config import Config
 from .io.checkpoint import RunDirError, RunDirectory, write_arrays_h5
 from .observations import MissingDataError
 from .stars.mist import TrackDataError
-from .parallel.farm import Progress, StopFlag, get_comm, run_farm
+from .parallel.farm import FarmError, Progress, StopFlag, get_comm, run_farm
 
-EXIT_OK, EXIT_INPUT, EXIT_INCOMPLETE = 0, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def code_version() -> str:
@@ -97,15 +97,29 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
         rd.write_task(tid, result, chash)
         progress.update()
 
-    complete = run_farm(pending, scenario.compute, on_result, comm=comm, stop=stop)
+    failure = None
+    try:
+        complete = run_farm(pending, scenario.compute, on_result, comm=comm, stop=stop)
+    except FarmError as exc:  # raised on rank 0 only, after every worker has stopped
+        complete, failure = False, str(exc)
     code = EXIT_OK
     if comm.rank == 0:
-        if not complete:
+        if failure is not None:
+            sys.stderr.write(f"hpcsim: error: {failure}\nFinished tasks are kept; fix the "
+                             f"cause and continue with --resume.\n")
+            code = EXIT_FAILURE
+        elif not complete:
             log(f"stopped before the end; continue with: hpcsim run {cfg.source or 'CONFIG'} "
                 f"-o {rd.path} --resume")
             code = EXIT_INCOMPLETE
         else:
-            finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet)
+            try:
+                finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet)
+            except Exception:  # report, keep the task files, and let every rank exit
+                import traceback
+                sys.stderr.write("hpcsim: error while gathering the results:\n"
+                                 + traceback.format_exc())
+                code = EXIT_FAILURE
     return comm.bcast(code, root=0)
 
 

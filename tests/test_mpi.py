@@ -71,3 +71,25 @@ def test_one_vs_two_ranks_bit_identical(scenario):
     else:
         same = None
     assert comm.bcast(same, root=0)
+
+
+@pytest.mark.mpi(min_size=2)
+def test_failing_task_stops_every_rank_without_hanging():
+    from mpi4py import MPI
+    from hpcsim.parallel.farm import FarmError
+    comm = MPI.COMM_WORLD
+    done = []
+
+    def compute(t):
+        if t == 7:
+            raise ValueError("bad task 7")
+        return {"v": np.array([t])}
+
+    try:
+        run_farm(list(range(20)), compute, lambda t, r: done.append(t), comm=comm)
+        raised = False
+    except FarmError as exc:
+        raised = "bad task 7" in str(exc)
+    # rank 0 reports the failure (with the task id and traceback); workers return normally
+    assert comm.bcast(raised, root=0)
+    comm.barrier()

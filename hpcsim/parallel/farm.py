@@ -104,7 +104,11 @@ def run_farm(task_ids: list[int], compute: Callable[[int], dict],
         for tid in task_ids:
             if stop:
                 return False
-            on_result(tid, compute(tid))
+            try:
+                result = compute(tid)
+            except Exception:
+                raise FarmError(f"task {tid} failed:\n{traceback.format_exc()}") from None
+            on_result(tid, result)
         return True
     if comm.rank == 0:
         return _master(list(task_ids), compute, on_result, comm, stop, master_works)
