@@ -208,6 +208,9 @@ def test_cr_sea_maps_and_cache(tmp_path):
     # a different model -> different key/file
     r3 = los.cr_sea_maps(nside, e_out, A_g, A_n, "lower", str(tmp_path), **kw)
     assert r3["key"] != r1["key"] and not r3["from_cache"]
+    # ... but the gas column is computed once and shared by both models
+    assert len([f for f in os.listdir(tmp_path) if f.startswith("column_")]) == 1
+    assert np.array_equal(r3["N_H"], r1["N_H"])
     # I = N_H/(4 pi) sum_k N_k A[k, j], independent check with a matrix product
     n_sea = 4 * np.pi * cr_sea.nucleon_intensity(e_p, "upper") / (cr_sea.beta_of_t(e_p)
                                                                    * 2.99792458e10)

@@ -109,6 +109,37 @@ def column_density_map(nside, **kw):
     return column_density(l, b, **kw)
 
 
+def cached_column_density_map(nside, cache_dir, s_max_kpc=S_MAX_KPC, n_steps=N_STEPS,
+                              r0_kpc=R_SUN_GC_KPC, z_sun_kpc=Z_SUN_KPC):
+    """:func:`column_density_map`, stored once per geometry in ``cache_dir`` (atomic write) and
+    shared by the CR-sea models.  ``cache_dir`` None: no cache."""
+    kw = dict(s_max_kpc=s_max_kpc, n_steps=n_steps, r0_kpc=r0_kpc, z_sun_kpc=z_sun_kpc)
+    if cache_dir is None:
+        return column_density_map(nside, **kw)
+    meta = json.dumps({"v": LOS_VERSION, "gas": GAS_MODEL_VERSION, "nside": int(nside),
+                       **{k: float(v) for k, v in kw.items()}}, sort_keys=True)
+    key = hashlib.sha256(meta.encode()).hexdigest()
+    path = os.path.join(cache_dir, f"column_{key[:24]}.h5")
+    if os.path.exists(path):
+        try:
+            with h5py.File(path, "r") as f:
+                if f.attrs.get("key") == key:
+                    return f["N_H"][()]
+        except (OSError, KeyError):
+            pass  # unreadable: recompute
+    n_h = column_density_map(nside, **kw)
+    from ..io.checkpoint import atomic_path
+
+    os.makedirs(cache_dir, exist_ok=True)
+    with atomic_path(path) as tmp:
+        with h5py.File(tmp, "w") as f:
+            f.create_dataset("N_H", data=n_h)
+            f["N_H"].attrs["units"] = "cm^-2"
+            f.attrs["key"] = key
+            f.attrs["meta"] = meta
+    return n_h
+
+
 def emissivity_per_h(e_p, A, model, species="nucleon"):
     """Emissivity per hydrogen atom per sr, eps_j = sum_k N_k^sea A[k, j] / (4 pi)
     [GeV^-1 s^-1 sr^-1], so that I_j = N_H eps_j (CONVENTIONS.md).  A: [n_p, n_out]
@@ -177,8 +208,8 @@ def cr_sea_maps(nside, e_out, A_gamma, A_nu, model, cache_dir, *, e_p, species="
                         return out
             except (OSError, KeyError):
                 pass  # unreadable cache: recompute and overwrite atomically
-    n_h = column_density_map(nside, s_max_kpc=s_max_kpc, n_steps=n_steps, r0_kpc=r0_kpc,
-                             z_sun_kpc=z_sun_kpc)
+    n_h = cached_column_density_map(nside, cache_dir, s_max_kpc=s_max_kpc, n_steps=n_steps,
+                                    r0_kpc=r0_kpc, z_sun_kpc=z_sun_kpc)
     eps_g = emissivity_per_h(e_p, A_gamma, model, species)
     eps_n = emissivity_per_h(e_p, A_nu, model, species)
     out = {"N_H": n_h, "eps_gamma": eps_g, "eps_nu": eps_n,
