@@ -85,7 +85,8 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
         if comm.rank == 0:
             sys.stderr.write(f"hpcsim: error: {status[1]}\n")
         return EXIT_INPUT
-    pending = status[1]
+    # hand out the longest tasks first (results do not depend on the order)
+    pending = scenario.schedule(status[1]) if hasattr(scenario, "schedule") else status[1]
     if comm.rank == 0:
         log(f"run directory {rd.path}: {cfg.run.scenario}, {n_tasks} tasks, "
             f"{n_tasks - len(pending)} already done, {comm.size} rank(s)", quiet)

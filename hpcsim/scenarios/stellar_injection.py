@@ -58,6 +58,11 @@ class InjectionScenario:
     def n_tasks(self) -> int:
         return self.masses.size + len(self.m_ups)
 
+    def schedule(self, pending):
+        """Collective-wind tasks (the slowest: IMF integrals over ~700 masses) first, then the
+        single stars, so no rank is left with a long task at the end."""
+        return sorted(pending, key=lambda t: (t < self.masses.size, t))
+
     # -- task ------------------------------------------------------------------------------
     def _history_times(self, t_end_yr: float, dense=()):
         n = self.cfg.injection.n_times
