@@ -164,8 +164,9 @@ class CosmicRaysSection:
     xi_sn: float = _f(0.1, lo=0.0, hi=1.0, doc="fraction of E_SN given to CRs by each supernova")
     p_max_sn: float = _f(1.0e5, unit="GeV/c", lo=1e2, hi=1e8,
                          doc="maximum momentum of supernova CRs (100 TeV baseline)")
-    esc_coeff: float = _f(6.0, lo=0.0, hi=100.0,
-                          doc="escape time of SN CRs = R_b^2/(esc_coeff D2); 0: no losses")
+    esc_coeff: float = _f(0.0, lo=0.0, hi=100.0,
+                          doc="0 (seed): SNe within t_adv count fully; > 0: extra depletion "
+                              "exp(-dt esc_coeff D2 / R_b^2)")
     d_ism_0: float = _f(3.0e28, unit="cm^2 s^-1", lo=1e26, hi=1e31,
                         doc="ISM diffusion coefficient outside the bubble at 1 GeV")
     d_ism_delta: float = _f(1.0 / 3.0, lo=0.0, hi=1.0, doc="its energy slope")

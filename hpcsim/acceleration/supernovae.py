@@ -12,10 +12,12 @@ abstract is available); this module is the PROPOSED reconstruction of PHYSICS-NO
 * each SN puts xi_SN E_SN into CRs with a spectrum q(p) = K_SN p^-4 exp(-p / p_max,SN),
   4 pi int_{p_inj}^inf p^2 T(p) q dp = xi_SN E_SN  (T kinetic energy);
 * its CRs fill the bubble volume V_b = 4/3 pi (R_b^3 - R_ts^3) uniformly;
-* escape losses: a SN that exploded dt ago keeps the fraction exp(-dt / tau_esc(p)),
-  tau_esc = R_b^2 / (c_esc D2(p)), D2 the downstream (bubble) diffusion coefficient, c_esc = 6
-  (diffusive residence time; c_esc = 0 switches losses off); advective losses are represented by
-  the t_adv cut.  Choice: the spatial escape shape is carried by Gamma (seed 000 Eq. 1), the
+* escape: seed 000 Sec. 3 counts every SN that exploded within t_adv and none older ("the CRs
+  they accelerated are expected to have already escaped"), so by default (c_esc = 0) there is no
+  further depletion.  Optional (c_esc > 0): a SN that exploded dt ago keeps the fraction
+  exp(-dt / tau_esc(p)), tau_esc = R_b^2 / (c_esc D2(p)), D2 the bubble diffusion coefficient
+  (c_esc = 6: diffusive residence time) -- our addition, not in the seed.  The spatial escape
+  shape is carried by Gamma (seed 000 Eq. 1), the
   temporal depletion by this factor.
 * <f_SN>(p) = (1 / V_b) sum_{SN: 0 <= dt < t_adv} q(p) exp(-dt / tau_esc(p))   [cm^-3 (GeV/c)^-3].
 
@@ -38,7 +40,7 @@ from .wind_termination_shock import (B_downstream, ETA_B_DEFAULT, L_C_DEFAULT, P
 XI_SN_DEFAULT = 0.1
 E_SN_DEFAULT = 1.0e51  # erg (seed 000 Sec. 2)
 P_MAX_SN_DEFAULT = 1.0e5  # GeV/c
-ESC_COEFF_DEFAULT = 6.0
+ESC_COEFF_DEFAULT = 0.0  # seed 000 Sec. 3: the t_adv cut alone removes escaped CRs
 
 
 def advection_time(v_w, r_ts, r_b):
