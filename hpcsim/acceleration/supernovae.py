@@ -17,8 +17,7 @@ abstract is available); this module is the PROPOSED reconstruction of PHYSICS-NO
   further depletion.  Optional (c_esc > 0): a SN that exploded dt ago keeps the fraction
   exp(-dt / tau_esc(p)), tau_esc = R_b^2 / (c_esc D2(p)), D2 the bubble diffusion coefficient
   (c_esc = 6: diffusive residence time) -- our addition, not in the seed.  The spatial escape
-  shape is carried by Gamma (seed 000 Eq. 1), the
-  temporal depletion by this factor.
+  shape is carried by Gamma (seed 000 Eq. 1), the temporal depletion by this factor.
 * <f_SN>(p) = (1 / V_b) sum_{SN: 0 <= dt < t_adv} q(p) exp(-dt / tau_esc(p))   [cm^-3 (GeV/c)^-3].
 
 With R_b = R_fs (outer radius; the same boundary as Gamma).  Defaults (PROPOSED, config keys in
