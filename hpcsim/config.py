@@ -284,8 +284,9 @@ SECTIONS: dict[str, type] = {
     "injection": InjectionSection,
 }
 
-# Keys that do not change results (excluded from the configuration hash).
-RESULT_NEUTRAL = {("run", "n_realisations")}
+# Keys that do not change results (excluded from the configuration hash).  Every key counts
+# today: task ids depend on the number of realisations, so a run cannot be extended in place.
+RESULT_NEUTRAL: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from ..config import Config
 from ..constants import KPC, M_PROTON, PC
 from ..interactions.matrices import log_grid, rate_matrices
 from ..sky import masks, regions
-from ..sky.line_of_sight import cr_sea_maps
+from ..sky.line_of_sight import column_density_chunk, cr_sea_maps
 from ..sky.paint import disc_pixels, disc_radius, to_intensity
 from .ymsc_population import CATALOGUE_UNITS, PopulationScenario
 
@@ -62,10 +62,25 @@ class DiffuseScenario(PopulationScenario):
         self.regimes = list(cfg.cosmic_rays.regimes)
         self.band_index = [int(np.argmin(np.abs(np.log(self.e_out / e))))
                            for e in cfg.sky.map_energies]
+        # the CR-sea gas column is split into tasks too (parallel and checkpointed)
+        self.n_pop_tasks = cfg.run.n_realisations * self.n_sectors
+        self.n_sea_chunks = max(1, min(16, (12 * cfg.sky.nside ** 2) // 3072))
+
+    @property
+    def n_tasks(self) -> int:
+        return self.n_pop_tasks + self.n_sea_chunks
+
+    def schedule(self, pending):
+        """Gas-column chunks (long, equal) first, then the realisation tasks."""
+        return sorted(pending, key=lambda t: (t < self.n_pop_tasks, t))
 
     # -- task ------------------------------------------------------------------------------
     def compute(self, tid: int) -> dict[str, np.ndarray]:
         cfg, cr = self.cfg, self.cfg.cosmic_rays
+        if tid >= self.n_pop_tasks:
+            return {"sea/N_H": column_density_chunk(
+                cfg.sky.nside, self.n_sea_chunks, tid - self.n_pop_tasks,
+                s_max_kpc=cfg.sky.los_s_max, n_steps=cfg.sky.los_n_steps)}
         cat, c = self.clusters(tid, self.task_rng(tid))
         out = {f"clusters/{k}": v for k, v in cat.items()}
         dist = cat["distance"] * KPC
@@ -99,16 +114,18 @@ class DiffuseScenario(PopulationScenario):
         return out
 
     # -- reduction -------------------------------------------------------------------------
-    def _sea(self, cache_dir, quiet):
+    def _sea(self, read_task, quiet):
+        """CR-sea maps from the gas column gathered from the chunk tasks (in chunk order)."""
         sky = self.cfg.sky
+        n_h = np.concatenate([read_task(self.n_pop_tasks + c)["sea/N_H"]
+                              for c in range(self.n_sea_chunks)])
         sea = {}
         for model in SEA_MODELS:
             if not quiet:
                 sys.stderr.write(f"[hpcsim] CR-sea maps ({model} model, NSIDE {sky.nside}) ...\n")
             sea[model] = cr_sea_maps(sky.nside, self.e_out, self.matrices_sea["gamma"],
-                                     self.matrices_sea["nu"], model, cache_dir, e_p=self.e_p,
-                                     species=sky.cr_sea_species, s_max_kpc=sky.los_s_max,
-                                     n_steps=sky.los_n_steps)
+                                     self.matrices_sea["nu"], model, None, e_p=self.e_p,
+                                     species=sky.cr_sea_species, n_h=n_h)
         return sea
 
     @property
@@ -131,7 +148,7 @@ class DiffuseScenario(PopulationScenario):
         inner = masks.inner_plane_mask(nside, sky.inner_l_max, sky.inner_b_max,
                                        symmetric=sky.inner_symmetric)
         in_region = {r: regions.region_mask(r, nside) for r in REGIONS}
-        sea = self._sea(cache_dir, quiet)
+        sea = self._sea(read_task, quiet)
         sc = {(m, g, r): np.zeros((n_real, nE)) for m in ("gamma", "nu")
               for g in self.regimes for r in REGIONS}
         sea_r = {(g, mod, r): np.zeros((n_real, nE)) for g in self.regimes

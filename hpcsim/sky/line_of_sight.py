@@ -109,6 +109,19 @@ def column_density_map(nside, **kw):
     return column_density(l, b, **kw)
 
 
+def chunk_bounds(npix, n_chunks, chunk):
+    """Pixel range [lo, hi) of chunk ``chunk`` when npix pixels are split into n_chunks."""
+    return chunk * npix // n_chunks, (chunk + 1) * npix // n_chunks
+
+
+def column_density_chunk(nside, n_chunks, chunk, **kw):
+    """N_H [cm^-2] of the RING pixels of one chunk (kwargs of :func:`column_density`); the
+    concatenation of all chunks equals :func:`column_density_map` bit for bit."""
+    lo, hi = chunk_bounds(12 * nside * nside, n_chunks, chunk)
+    l, b = pixel_directions(nside)
+    return column_density(l[lo:hi], b[lo:hi], **kw)
+
+
 def cached_column_density_map(nside, cache_dir, s_max_kpc=S_MAX_KPC, n_steps=N_STEPS,
                               r0_kpc=R_SUN_GC_KPC, z_sun_kpc=Z_SUN_KPC):
     """:func:`column_density_map`, stored once per geometry in ``cache_dir`` (atomic write) and
@@ -175,8 +188,12 @@ def _cache_key(nside, e_p, e_out, A_gamma, A_nu, model, species, s_max_kpc, n_st
 
 
 def cr_sea_maps(nside, e_out, A_gamma, A_nu, model, cache_dir, *, e_p, species="nucleon",
-                s_max_kpc=S_MAX_KPC, n_steps=N_STEPS, r0_kpc=R_SUN_GC_KPC, z_sun_kpc=Z_SUN_KPC):
+                s_max_kpc=S_MAX_KPC, n_steps=N_STEPS, r0_kpc=R_SUN_GC_KPC, z_sun_kpc=Z_SUN_KPC,
+                n_h=None):
     """CR-sea gamma and neutrino intensity maps, computed once and cached in HDF5.
+
+    ``n_h``: the gas column map [cm^-2] if already known (e.g. computed in parallel tasks by
+    :func:`column_density_chunk`); otherwise it is computed (and cached) here.
 
     Parameters: nside (HEALPix, RING); e_out [n_e] GeV; A_gamma, A_nu [n_p, n_e]
     cm^3 s^-1 GeV^-1 on the proton grid ``e_p`` [GeV] (keyword, required); model: CR-sea model
@@ -208,8 +225,9 @@ def cr_sea_maps(nside, e_out, A_gamma, A_nu, model, cache_dir, *, e_p, species="
                         return out
             except (OSError, KeyError):
                 pass  # unreadable cache: recompute and overwrite atomically
-    n_h = cached_column_density_map(nside, cache_dir, s_max_kpc=s_max_kpc, n_steps=n_steps,
-                                    r0_kpc=r0_kpc, z_sun_kpc=z_sun_kpc)
+    if n_h is None:
+        n_h = cached_column_density_map(nside, cache_dir, s_max_kpc=s_max_kpc, n_steps=n_steps,
+                                        r0_kpc=r0_kpc, z_sun_kpc=z_sun_kpc)
     eps_g = emissivity_per_h(e_p, A_gamma, model, species)
     eps_n = emissivity_per_h(e_p, A_nu, model, species)
     out = {"N_H": n_h, "eps_gamma": eps_g, "eps_nu": eps_n,
