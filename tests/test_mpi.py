@@ -17,6 +17,20 @@ def _shared_tmpdir(comm):
     return comm.bcast(path, root=0)
 
 
+def _mpi_equals_serial(cfg, comm):
+    """Run ``cfg`` on all ranks, then serially on rank 0; True on every rank if the two
+    results.h5 are bit-identical."""
+    base = _shared_tmpdir(comm)
+    assert run(cfg, os.path.join(base, "mpi"), quiet=True, comm=comm) == 0
+    same = None
+    if comm.rank == 0:
+        assert run(cfg, os.path.join(base, "serial"), quiet=True, comm=SerialComm()) == 0
+        a = load_results(os.path.join(base, "mpi", "results.h5"))[0]
+        b = load_results(os.path.join(base, "serial", "results.h5"))[0]
+        same = a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
+    return comm.bcast(same, root=0)
+
+
 @pytest.mark.mpi(min_size=2)
 def test_injection_grid_one_vs_two_ranks_bit_identical():
     from mpi4py import MPI
@@ -26,16 +40,7 @@ def test_injection_grid_one_vs_two_ranks_bit_identical():
         pytest.skip("MIST tracks not available (../shared/data/mist)")
     cfg = small_injection_config(n_masses=4, n_times=80, eta_B=[0.01, 0.1],
                                  turbulence=["bohm", "kraichnan"])
-    base = _shared_tmpdir(comm)
-    assert run(cfg, os.path.join(base, "mpi"), quiet=True, comm=comm) == 0
-    if comm.rank == 0:
-        assert run(cfg, os.path.join(base, "serial"), quiet=True, comm=SerialComm()) == 0
-        a = load_results(os.path.join(base, "mpi", "results.h5"))[0]
-        b = load_results(os.path.join(base, "serial", "results.h5"))[0]
-        same = a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
-    else:
-        same = None
-    assert comm.bcast(same, root=0)
+    assert _mpi_equals_serial(cfg, comm)
 
 
 @pytest.mark.mpi(min_size=2)
@@ -60,17 +65,7 @@ def test_one_vs_two_ranks_bit_identical(scenario):
                                     "scenario": scenario},
                             "population": {"n_mean_override": 300.0},
                             "sky": {"nside": 16, "los_n_steps": 300}})
-    base = _shared_tmpdir(comm)
-    code = run(cfg, os.path.join(base, "mpi"), quiet=True, comm=comm)
-    assert code == 0
-    if comm.rank == 0:
-        assert run(cfg, os.path.join(base, "serial"), quiet=True, comm=SerialComm()) == 0
-        a = load_results(os.path.join(base, "mpi", "results.h5"))[0]
-        b = load_results(os.path.join(base, "serial", "results.h5"))[0]
-        same = a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
-    else:
-        same = None
-    assert comm.bcast(same, root=0)
+    assert _mpi_equals_serial(cfg, comm)
 
 
 @pytest.mark.mpi(min_size=2)
