@@ -15,9 +15,13 @@ from .config import ConfigError, describe_fields, load_config
 
 def _cmd_validate(args) -> int:
     cfg = load_config(args.config)
-    n_tasks = cfg.run.n_realisations * cfg.run.n_sectors
-    print(f"{args.config}: valid ({cfg.run.scenario}: {cfg.run.n_realisations} realisations x "
-          f"{cfg.run.n_sectors} sectors = {n_tasks} tasks; config hash "
+    if cfg.run.scenario == "stellar_injection":
+        what = (f"{cfg.injection.n_masses} single-star masses (+ 40, 80, 120 Msun) and "
+                f"{len(cfg.injection.m_up)} cluster winds")
+    else:
+        what = (f"{cfg.run.n_realisations} realisations x {cfg.run.n_sectors} sectors = "
+                f"{cfg.run.n_realisations * cfg.run.n_sectors} tasks")
+    print(f"{args.config}: valid ({cfg.run.scenario}: {what}; config hash "
           f"{cfg.physics_hash()[:12]})")
     if args.verbose:
         for key, default, unit, doc in describe_fields():
@@ -97,6 +101,8 @@ def main(argv=None) -> int:
     except FileNotFoundError as exc:
         sys.stderr.write(f"hpcsim: error: {exc}\n")
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`
+        return 0
 
 
 def entry():  # pragma: no cover

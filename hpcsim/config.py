@@ -53,7 +53,8 @@ class RunSection:
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
     scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse",
                                                  "stellar_injection"),
-                       doc="what a task computes: population only, or population + emission")
+                       doc="population only (seed 000 Sec. 2), population + emission (seed 000, "
+                           "the main job), or the seed-001 injection grid")
 
     def check(self):
         pass
