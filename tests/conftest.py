@@ -1,7 +1,9 @@
 """Shared fixtures.  Under MPI (pytest --with-mpi), a failing MPI test aborts the whole job so
 that the other rank does not hang in a collective (see HPC-NOTES.md)."""
 
+import importlib.util
 import os
+import struct
 import sys
 
 import pytest
@@ -42,3 +44,23 @@ n_realisations = 2
 n_sectors = 3
 scenario = "ymsc_population"
 """)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def load_tool(name):
+    """Import tools/<name>.py (the tools are scripts, not package modules)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "tools", f"{name}.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def png_size(path):
+    """(width, height) from the IHDR chunk; asserts the PNG signature."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
+    assert head[12:16] == b"IHDR"
+    return struct.unpack(">II", head[16:24])

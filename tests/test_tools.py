@@ -7,9 +7,7 @@ emission/ratios/<name>; maps/band_energy, maps/<m>/<regime>/band_<k>, maps/<m>/c
 maps/mask.  The population part comes from a real small run when possible.
 """
 
-import importlib.util
 import os
-import struct
 import subprocess
 import sys
 
@@ -25,23 +23,7 @@ from hpcsim import observations as obs  # noqa: E402
 
 REGIMES = ("kolmogorov", "kraichnan", "bohm")
 REGIONS = ("icecube", "lhaaso_inner", "lhaaso_outer", "argo")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, f"{name}.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def png_size(path):
-    """(width, height) from the IHDR chunk; asserts the PNG signature."""
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    assert head[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
-    assert head[12:16] == b"IHDR"
-    return struct.unpack(">II", head[16:24])
+from conftest import PNG_SIGNATURE, load_tool, png_size  # noqa: E402,F401
 
 
 def _ds(g, name, arr, units):

@@ -1,9 +1,7 @@
 """tools/plot_injection.py (seed 001 Figs. 2-7, Tables 1 and 3) on the results of a tiny real
 stellar_injection run (MIST tracks from /work/shared/data; skipped if they are absent)."""
 
-import importlib.util
 import os
-import struct
 
 import numpy as np
 import pytest
@@ -11,25 +9,15 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRACK_DIR = os.path.join(ROOT, "..", "shared", "data", "mist",
                          "MIST_v1.0_feh_p0.00_afe_p0.0_vvcrit0.4_EEPS")
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIGS = ("fig2_winds.png", "fig3_shock.png", "fig4_rmax_nz.png", "fig5_spectra.png",
         "fig6_reff.png", "fig7_h_he.png")
 
 
+from conftest import load_tool as _load_tool, png_size  # noqa: E402
+
+
 def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        "plot_injection", os.path.join(ROOT, "tools", "plot_injection.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def png_size(path):
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    assert head[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
-    assert head[12:16] == b"IHDR"
-    return struct.unpack(">II", head[16:24])
+    return _load_tool("plot_injection")
 
 
 @pytest.fixture(scope="module")

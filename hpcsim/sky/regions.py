@@ -68,6 +68,15 @@ def region_solid_angle(name, nside, exclude=None):
     return np.count_nonzero(sel) * hp.nside2pixarea(nside)
 
 
+def _region_sum(values, name, nside, exclude):
+    """(sum over the unmasked pixels of region ``name`` in index order, their number)."""
+    values = np.asarray(values, dtype=float)
+    sel = region_mask(name, nside)
+    if exclude is not None:
+        sel = sel & ~np.asarray(exclude, dtype=bool)
+    return values[sel].sum(axis=0), np.count_nonzero(sel)
+
+
 def region_spectrum(flux_map, name, nside, exclude=None):
     """Average intensity [GeV^-1 cm^-2 s^-1 sr^-1] of a flux-per-pixel map over a region.
 
@@ -76,23 +85,15 @@ def region_spectrum(flux_map, name, nside, exclude=None):
     Returns sum of unmasked region pixels / solid angle of unmasked region pixels (module doc).
     Pixels are summed in index order (deterministic).  NaN if no pixel is left.
     """
-    flux_map = np.asarray(flux_map, dtype=float)
-    sel = region_mask(name, nside)
-    if exclude is not None:
-        sel = sel & ~np.asarray(exclude, dtype=bool)
-    n = np.count_nonzero(sel)
+    total, n = _region_sum(flux_map, name, nside, exclude)
     if n == 0:
-        return np.full(flux_map.shape[1:], np.nan)
-    return flux_map[sel].sum(axis=0) / (n * hp.nside2pixarea(nside))
+        return np.full(np.shape(total), np.nan)
+    return total / (n * hp.nside2pixarea(nside))
 
 
 def region_mean_intensity(intensity_map, name, nside, exclude=None):
     """Mean of an intensity map [.. sr^-1] over the unmasked region pixels (same units)."""
-    intensity_map = np.asarray(intensity_map, dtype=float)
-    sel = region_mask(name, nside)
-    if exclude is not None:
-        sel = sel & ~np.asarray(exclude, dtype=bool)
-    n = np.count_nonzero(sel)
+    total, n = _region_sum(intensity_map, name, nside, exclude)
     if n == 0:
-        return np.full(intensity_map.shape[1:], np.nan)
-    return intensity_map[sel].sum(axis=0) / n
+        return np.full(np.shape(total), np.nan)
+    return total / n
