@@ -126,6 +126,7 @@ class Kinematics:
     u: np.ndarray  # ln(p_n / (GeV/c)) at the nodes
     du: np.ndarray  # widths of the finite volumes in u
     u_face: np.ndarray  # faces: u_face[i] between nodes i and i + 1 (size n - 1)
+    m_n: float = M_PROTON_GEV  # GeV per nucleon
 
     @classmethod
     def of(cls, e_kn, A, Z, m_n=M_PROTON_GEV):
@@ -140,4 +141,4 @@ class Kinematics:
         face = 0.5 * (u[1:] + u[:-1])
         lo = np.concatenate([[u[0] - (face[0] - u[0])], face])
         hi = np.concatenate([face, [u[-1] + (u[-1] - face[-1])]])
-        return cls(A, Z, e, p_n, beta, gamma, A * p_n / Z, u, hi - lo, face)
+        return cls(A, Z, e, p_n, beta, gamma, A * p_n / Z, u, hi - lo, face, m_n)
