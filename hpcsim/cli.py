@@ -18,6 +18,11 @@ def _cmd_validate(args) -> int:
     if cfg.run.scenario == "stellar_injection":
         what = (f"{cfg.injection.n_masses} single-star masses (+ 40, 80, 120 Msun) and "
                 f"{len(cfg.injection.m_up)} cluster winds")
+    elif cfg.run.scenario == "propagation":
+        from .propagation.sources import parse_spectra
+        n_pts, n_cls = len(cfg.propagation.scan_points()), len(parse_spectra(cfg.sources.spectra))
+        what = (f"{n_pts} parameter point(s) x {n_cls} source class(es) = {n_pts * n_cls} "
+                f"tasks, Z = {cfg.propagation.z_min}..{cfg.propagation.z_max}")
     else:
         what = (f"{cfg.run.n_realisations} realisations x {cfg.run.n_sectors} sectors = "
                 f"{cfg.run.n_realisations * cfg.run.n_sectors} tasks")
@@ -44,6 +49,16 @@ def _cmd_info(args) -> int:
 
 def _cmd_data_fetch(args) -> int:
     from .stars.mist import data_dir
+    if args.dataset == "xsec":
+        from .propagation.xsec_fetch import DEFAULT_BASE, XsecFetchError, fetch_xsec
+        dest = os.path.join(data_dir(args.data_dir), "xsec_dragon2")
+        try:
+            paths = fetch_xsec(dest, base=args.url or DEFAULT_BASE, force=args.force)
+        except XsecFetchError as exc:
+            sys.stderr.write(f"hpcsim: error: {exc}\n")
+            return 2
+        print(f"cross-section tables ready in {dest} ({len(paths)} files, SHA-256 verified)")
+        return 0
     from .stars.mist_fetch import MIST_V12_URL, MistFetchError, fetch_mist
     dest = os.path.join(data_dir(args.data_dir), "mist")
     try:
@@ -72,13 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("results")
     i.add_argument("-v", "--verbose", action="store_true", help="list every dataset")
     i.set_defaults(func=_cmd_info)
-    d = sub.add_parser("data", help="obtain reference data (MIST stellar tracks)")
+    d = sub.add_parser("data", help="obtain reference data (MIST tracks, cross sections)")
     dsub = d.add_subparsers(dest="what", required=True)
     f = dsub.add_parser("fetch", help="download and verify a data set into the cache")
-    f.add_argument("dataset", choices=["mist"])
+    f.add_argument("dataset", choices=["mist", "xsec"],
+                   help="mist: MIST stellar tracks; xsec: DRAGON2's cross-section tables")
     f.add_argument("--data-dir", help="cache directory (default $HPCSIM_DATA_DIR or "
                                       "~/.cache/hpcsim)")
-    f.add_argument("--url", help="archive URL (default: MIST v1.2 rotating solar EEP tracks)")
+    f.add_argument("--url", help="archive URL (mist; default: MIST v1.2 rotating solar EEP "
+                                 "tracks) or base URL of the tables (xsec)")
     f.add_argument("--sha256", help="expected SHA-256 of the archive")
     f.add_argument("--require-checksum", action="store_true",
                    help="refuse an archive without a known checksum")

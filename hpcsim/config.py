@@ -52,7 +52,7 @@ class RunSection:
     n_sectors: int = _f(4, lo=1, hi=720,
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
     scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse",
-                                                 "stellar_injection"),
+                                                 "stellar_injection", "propagation"),
                        doc="population only (seed 000 Sec. 2), population + emission (seed 000, "
                            "the main job), or the seed-001 injection grid")
 
@@ -273,6 +273,146 @@ class InjectionSection:
             raise ConfigError("injection.eta_B", "must be increasing values in (0, 1]")
 
 
+SCAN_KEYS = ("D0", "delta", "eta", "R_h", "delta_h", "v_alfven", "halo_height", "v_conv0",
+             "dv_conv_dz")
+
+
+@dataclass(frozen=True)
+class PropagationSection:
+    """2D (r, z) steady-state propagation of CR nuclei (seed 001 Sec. IV; PROPAGATION.md)."""
+
+    # grid (DRAGON2 conventions: n_r nodes from 0 to r_max, n_z nodes from -L to L)
+    r_max: float = _f(20.0, unit="kpc", lo=1.0, hi=100.0, doc="radial boundary (psi = 0 there)")
+    n_r: int = _f(81, lo=3, hi=2001, doc="radial nodes, 0..r_max")
+    halo_height: float = _f(4.0, unit="kpc", lo=0.1, hi=50.0, doc="halo half-height L")
+    n_z: int = _f(81, lo=3, hi=4001, doc="vertical nodes, -L..L (odd: a node on the plane)")
+    e_min: float = _f(0.01, unit="GeV/n", lo=1e-3, hi=1e3, doc="lowest kinetic energy per nucleon")
+    e_max: float = _f(1.0e7, unit="GeV/n", lo=1.0, hi=1e9, doc="highest kinetic energy per nucleon")
+    e_factor: float = _f(1.15, lo=1.001, hi=10.0, doc="ratio of consecutive energy nodes")
+    z_min: int = _f(1, lo=1, hi=28, doc="lightest element of the network")
+    z_max: int = _f(28, lo=1, hi=28, doc="heaviest element of the network")
+    observer_r: float = _f(8.5, unit="kpc", lo=0.0, hi=100.0, doc="Galactocentric radius of the Sun")
+    # transport (the base point; scan_* lists vary them)
+    D0: float = _f(4.0e28, unit="cm^2 s^-1", lo=1e26, hi=1e31, doc="D_xx at R0 (seed 001 Eq. 15)")
+    R0: float = _f(4.0, unit="GV", lo=0.1, hi=1e3, doc="reference rigidity of D0")
+    delta: float = _f(0.45, lo=0.0, lo_open=True, hi=1.5, doc="slope of D_xx below R_h")
+    eta: float = _f(1.0, lo=-5.0, hi=5.0, doc="beta^eta factor of D_xx")
+    R_h: float = _f(1.0e30, unit="GV", lo=1.0, doc="break rigidity of D_xx (1e30: no break)")
+    delta_h: float = _f(-1.0, lo=-1.0, hi=1.5, doc="slope of D_xx above R_h (-1: same as delta)")
+    v_alfven: float = _f(13.0, unit="km/s", lo=0.0, hi=200.0,
+                         doc="Alfven speed of reacceleration (Seo & Ptuskin 1994)")
+    v_conv0: float = _f(0.0, unit="km/s", lo=0.0, hi=500.0, doc="convection speed at the plane")
+    dv_conv_dz: float = _f(0.0, unit="km/s/kpc", lo=0.0, hi=500.0, doc="convection gradient")
+    # Galaxy
+    gas_model: str = _f("galprop", choices=("galprop", "ferriere", "uniform_disc"),
+                        doc="interstellar gas (GALPROP 2D model, Ferriere 3D averaged, test disc)")
+    x_co: float = _f(1.9e20, unit="cm^-2 (K km/s)^-1", lo=1e19, hi=1e21, doc="CO-to-H2 factor")
+    disc_density: float = _f(1.0, unit="cm^-3", lo=0.0, hi=1e3, doc="uniform_disc gas density")
+    disc_half_thickness: float = _f(0.1, unit="kpc", lo=0.0, hi=10.0,
+                                    doc="uniform_disc gas and source half-thickness")
+    source_model: str = _f("ferriere", choices=("ferriere", "snr_powerlaw", "uniform_disc"),
+                           doc="spatial distribution of the sources")
+    source_r_sun: float = _f(8.5, unit="kpc", lo=1.0, hi=20.0, doc="r_sun of the source formula")
+    snr_a: float = _f(1.25, lo=-5.0, hi=10.0, doc="snr_powerlaw: (r/r_sun)^a")
+    snr_b: float = _f(3.56, lo=-5.0, hi=20.0, doc="snr_powerlaw: exp(-b (r - r_sun)/r_sun)")
+    snr_zs: float = _f(0.2, unit="kpc", lo=0.01, hi=5.0, doc="snr_powerlaw: exp(-|z|/z_s)")
+    # nuclear physics
+    nuclear_data: str = _f("builtin", choices=("builtin", "isotope_list"),
+                           doc="half-lives: built-in NUBASE2020 or DRAGON2's isotope_list.dat")
+    inelastic: str = _f("letaw", choices=("letaw", "barashenkov_polanski"),
+                        doc="inelastic cross sections (built-in Letaw 1983 or the BP tables)")
+    partial: str = _f("semiempirical", choices=("semiempirical", "evoli2019"),
+                      doc="partial cross sections (built-in Silberberg-Tsao or Evoli 2019 table)")
+    missing_channels: str = _f("semiempirical", choices=("semiempirical", "zero"),
+                               doc="channels absent from the table: formula, or zero (DRAGON2)")
+    xsec_dir: str = _f("", kind="dir", doc="cross-section data directory (default: "
+                                            "<data dir>/xsec_dragon2)")
+    f_he: float = _f(0.11, lo=0.0, hi=0.5, doc="interstellar He per H")
+    t_fold: float = _f(1.0e4, unit="yr", lo=0.0, hi=1e9,
+                       doc="nuclei with shorter half-lives are folded into their daughters")
+    secondary_protons: bool = _f(True, doc="propagate tertiary protons from p-ISM collisions")
+    # normalisation and outputs
+    norm_energy: float = _f(100.0, unit="GeV", lo=0.01, hi=1e6,
+                            doc="proton kinetic energy of the normalisation")
+    norm_flux: float = _f(4.50e-2, unit="m^-2 s^-1 sr^-1 GeV^-1", lo=0.0, lo_open=True,
+                          doc="proton LIS intensity there")
+    norm_species: str = _f("p", choices=("p", "H1"),
+                           doc="normalise all protons (p) or primary protons only (H1, DRAGON2)")
+    phi: list = _f([0.0, 0.61], unit="GV", kind="scan",
+                   doc="force-field potentials of the stored spectra (0 = LIS)")
+    keep_full: list = _f([], kind="strings",
+                         doc="species whose full (r, z, E) density is stored, e.g. ['C12']")
+    # solver
+    tol: float = _f(1.0e-5, lo=1e-12, hi=0.1, doc="relative change per step that ends a level")
+    theta: float = _f(0.5, lo=0.5, hi=1.0, doc="implicitness of the split steps (0.5: CN)")
+    ladder_factor: float = _f(0.25, lo=0.01, hi=0.9, doc="ratio of consecutive time steps")
+    max_steps_per_level: int = _f(30, lo=1, hi=10000, doc="steps per level at most")
+    max_passes: int = _f(8, lo=1, hi=1000, doc="passes down the ladder at most")
+    threads: int = _f(1, lo=1, hi=256, doc="OpenMP threads per rank (results do not depend on it)")
+    # parameter scan: Cartesian product of the non-empty lists, one task per point
+    scan_D0: list = _f([], unit="cm^2 s^-1", kind="scan", doc="values of D0 to scan")
+    scan_delta: list = _f([], kind="scan", doc="values of delta to scan")
+    scan_eta: list = _f([], kind="scan", doc="values of eta to scan")
+    scan_R_h: list = _f([], unit="GV", kind="scan", doc="values of R_h to scan")
+    scan_delta_h: list = _f([], kind="scan", doc="values of delta_h to scan")
+    scan_v_alfven: list = _f([], unit="km/s", kind="scan", doc="values of v_alfven to scan")
+    scan_halo_height: list = _f([], unit="kpc", kind="scan", doc="values of L to scan")
+    scan_v_conv0: list = _f([], unit="km/s", kind="scan", doc="values of v_conv0 to scan")
+    scan_dv_conv_dz: list = _f([], unit="km/s/kpc", kind="scan", doc="values of dv_conv_dz")
+
+    def check(self):
+        if self.n_z % 2 == 0:
+            raise ConfigError("propagation.n_z", f"must be odd (a node on the plane), got {self.n_z}")
+        if not self.e_min < self.e_max:
+            raise ConfigError("propagation.e_min", "must be < propagation.e_max")
+        if not self.z_min <= self.z_max:
+            raise ConfigError("propagation.z_min", "must be <= propagation.z_max")
+        if not self.observer_r < self.r_max:
+            raise ConfigError("propagation.observer_r", "must be inside the grid (< r_max)")
+        if not self.e_min <= self.norm_energy <= self.e_max:
+            raise ConfigError("propagation.norm_energy", "must lie inside [e_min, e_max]")
+        if self.v_alfven > 0 and not self.delta < 2:
+            raise ConfigError("propagation.delta", "reacceleration needs delta < 2")
+        if any(p < 0 for p in self.phi):
+            raise ConfigError("propagation.phi", "modulation potentials must be >= 0 GV")
+        from .propagation.nuclides import NuclideError, parse_species
+        for name in self.keep_full:
+            try:
+                parse_species(name)
+            except NuclideError as exc:
+                raise ConfigError("propagation.keep_full", str(exc)) from None
+        for key in SCAN_KEYS:
+            vals = getattr(self, f"scan_{key}")
+            if len(set(vals)) != len(vals):
+                raise ConfigError(f"propagation.scan_{key}", "values must be distinct")
+
+    def scan_points(self) -> list[dict]:
+        """Parameter points: the Cartesian product of the non-empty scan lists (in the order of
+        SCAN_KEYS, last key fastest); one point (the base) without scans."""
+        import itertools
+        keys = [k for k in SCAN_KEYS if getattr(self, f"scan_{k}")]
+        if not keys:
+            return [{}]
+        return [dict(zip(keys, vals)) for vals in
+                itertools.product(*(getattr(self, f"scan_{k}") for k in keys))]
+
+
+@dataclass(frozen=True)
+class SourcesSection:
+    """Injection spectra of the CR source classes (seed 001 Eqs. 6, 16; Tables 2-3)."""
+
+    spectra: list = _f(["H1: 1.0 2.3", "He4: 0.1 2.3"], kind="strings", doc=(
+        "one string per isotope: '[class/]Species: abundance slope0 [R1 slope1 [R2 slope2 ...]]"
+        " [cut R_cut]', rigidities in GV, abundance at R1 (or 1 GV), per unit momentum"))
+
+    def check(self):
+        from .propagation.sources import SpectrumSyntaxError, parse_spectra
+        try:
+            parse_spectra(self.spectra)
+        except SpectrumSyntaxError as exc:
+            raise ConfigError("sources.spectra", str(exc)) from None
+
+
 SECTIONS: dict[str, type] = {
     "run": RunSection,
     "population": PopulationSection,
@@ -283,11 +423,13 @@ SECTIONS: dict[str, type] = {
     "emission": EmissionSection,
     "sky": SkySection,
     "injection": InjectionSection,
+    "propagation": PropagationSection,
+    "sources": SourcesSection,
 }
 
 # Keys that do not change results (excluded from the configuration hash).  Every key counts
 # today: task ids depend on the number of realisations, so a run cannot be extended in place.
-RESULT_NEUTRAL: set[tuple[str, str]] = set()
+RESULT_NEUTRAL: set[tuple[str, str]] = {("propagation", "threads")}
 
 
 @dataclass(frozen=True)
@@ -301,6 +443,8 @@ class Config:
     emission: EmissionSection = field(default_factory=EmissionSection)
     sky: SkySection = field(default_factory=SkySection)
     injection: InjectionSection = field(default_factory=InjectionSection)
+    propagation: PropagationSection = field(default_factory=PropagationSection)
+    sources: SourcesSection = field(default_factory=SourcesSection)
     source: str = ""  # path of the TOML file it came from (not hashed)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
@@ -362,6 +506,16 @@ def _check_value(key: str, value, typ, md: dict, base_dir: str):
     elif typ is str:
         if not isinstance(value, str):
             raise ConfigError(key, f"must be a string, got {type(value).__name__} {value!r}")
+    elif md.get("kind") == "strings":
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise ConfigError(key, f"must be a list of strings, got {value!r}")
+    elif md.get("kind") == "scan":
+        if not isinstance(value, list) or any(
+                isinstance(x, bool) or not isinstance(x, (int, float)) for x in value):
+            raise ConfigError(key, f"must be a list of numbers, got {value!r}")
+        value = [float(x) for x in value]
+        if any(not math.isfinite(x) for x in value):
+            raise ConfigError(key, f"must hold finite numbers, got {value!r}")
     elif md.get("kind") == "regimes":
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             raise ConfigError(key, f"must be a list of names, got {value!r}")

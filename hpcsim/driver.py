@@ -20,6 +20,8 @@ from .config import Config
 from .io.checkpoint import RunDirError, RunDirectory, write_arrays_h5
 from .observations import MissingDataError
 from .stars.mist import TrackDataError
+from .propagation.cross_sections import XsecDataError
+from .propagation.nuclides import NuclideError
 from .parallel.farm import FarmError, Progress, StopFlag, get_comm, run_farm
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -43,6 +45,9 @@ def make_scenario(cfg: Config):
     if cfg.run.scenario == "stellar_injection":
         from .scenarios.stellar_injection import InjectionScenario
         return InjectionScenario(cfg)
+    if cfg.run.scenario == "propagation":
+        from .scenarios.propagation import PropagationScenario
+        return PropagationScenario(cfg)
     from .scenarios.ymsc_diffuse import DiffuseScenario
     return DiffuseScenario(cfg)
 
@@ -61,10 +66,11 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     chash = cfg.physics_hash()
     try:
         scenario = make_scenario(cfg)  # every rank, deterministically
-    except (TrackDataError, MissingDataError) as exc:
+    except (TrackDataError, MissingDataError, XsecDataError, NuclideError) as exc:
         if comm.rank == 0:
             sys.stderr.write(f"hpcsim: error: {exc}\n")
         return EXIT_INPUT
+    scenario.quiet = quiet
     n_tasks = scenario.n_tasks
     status = None
     if comm.rank == 0:

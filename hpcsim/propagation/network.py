@@ -77,6 +77,16 @@ class Setup:
             self._production[parent] = self.xsec.production(parent, self.grid.e_kn)
         return self._production[parent]
 
+    def injections(self) -> dict:
+        """{propagated species: [(Z, A) of injected isotopes ending as it]}: an injected
+        short-lived isotope is injected as its long-lived descendant (same spectrum)."""
+        out: dict = {}
+        for iso in sorted(self.composition.isotopes):
+            d = self.nuclides.final(*iso)
+            if d is not None:
+                out.setdefault(d, []).append(iso)
+        return out
+
     def species_order(self) -> list:
         feeds = {}
         for s in self.nuclides.species:
@@ -120,6 +130,7 @@ def propagate(setup: Setup, transport: Transport, ladder: Ladder = Ladder(),
     n_tot = np.ascontiguousarray(setup.gas.n_total)
     n_neu, n_e = setup.gas.n_neutral, setup.gas.n_HII
     order = setup.species_order()
+    injected = setup.injections()
     j0 = g.z.size // 2  # the plane
     sources: dict = {}
     plane, full, infos = {}, {}, {}
@@ -145,10 +156,11 @@ def propagate(setup: Setup, transport: Transport, ladder: Ladder = Ladder(),
         q = sources.pop(s, None)
         if q is None:
             q = np.zeros(shape)
-        inj = None if s == SEC_PROTONS else setup.composition.injection_per_lnp(
-            Z, A, kin.rigidity, A * kin.p_n)
-        if inj is not None:
-            q += setup.source_map[:, :, None] * inj[None, None, :]
+        for iso in injected.get(s, ()):  # primary injection (rigidity of the injected isotope)
+            ki = g.kinematics(iso[1], iso[0])
+            inj = setup.composition.injection_per_lnp(*iso, ki.rigidity, iso[1] * ki.p_n)
+            if inj is not None:
+                q += setup.source_map[:, :, None] * inj[None, None, :]
         N, info = steady_state(op, q, g.L, g.r_max, g.dz, ladder, sw)
         del q
         infos[s] = info

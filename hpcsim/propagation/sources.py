@@ -126,3 +126,55 @@ class SourceComposition:
         if inj is None or inj.abundance == 0:
             return None
         return np.asarray(p_total) * inj.spectrum(rigidity)
+
+
+class SpectrumSyntaxError(ValueError):
+    """A malformed injection-spectrum string (names the string and the problem)."""
+
+
+def parse_spectra(lines) -> dict[str, SourceComposition]:
+    """{class: SourceComposition} from strings '[class/]Species: abundance slope0 [R1 slope1
+    [R2 slope2 ...]] [cut R_cut]' (rigidities in GV).  The class defaults to 'all'."""
+    from .nuclides import NuclideError, parse_species
+
+    out: dict[str, SourceComposition] = {}
+    for text in lines:
+        head, sep, body = str(text).partition(":")
+        if not sep:
+            raise SpectrumSyntaxError(f"{text!r}: expected 'Species: abundance slope ...'")
+        cls, _, name = head.strip().rpartition("/")
+        cls = cls.strip() or "all"
+        try:
+            Z, A = parse_species(name.strip())
+        except NuclideError as exc:
+            raise SpectrumSyntaxError(f"{text!r}: {exc}") from None
+        tok = body.split()
+        r_cut = np.inf
+        if "cut" in tok:
+            i = tok.index("cut")
+            if i != len(tok) - 2:
+                raise SpectrumSyntaxError(f"{text!r}: 'cut' must be followed by one rigidity "
+                                          "at the end")
+            try:
+                r_cut = float(tok[-1])
+            except ValueError:
+                raise SpectrumSyntaxError(f"{text!r}: bad cut-off {tok[-1]!r}") from None
+            tok = tok[:i]
+        try:
+            nums = [float(x) for x in tok]
+        except ValueError:
+            raise SpectrumSyntaxError(f"{text!r}: numbers expected after the colon") from None
+        if len(nums) < 2 or len(nums) % 2 != 0:
+            raise SpectrumSyntaxError(f"{text!r}: need 'abundance slope0 [R1 slope1 ...]' (an "
+                                      "even count of numbers)")
+        try:
+            inj = Injection(nums[0], tuple(nums[1::2]), tuple(nums[2::2]), r_cut)
+        except ValueError as exc:
+            raise SpectrumSyntaxError(f"{text!r}: {exc}") from None
+        comp = out.setdefault(cls, SourceComposition())
+        if (Z, A) in comp.isotopes:
+            raise SpectrumSyntaxError(f"{text!r}: {name.strip()} given twice in class {cls!r}")
+        comp.isotopes[(Z, A)] = inj
+    if not out:
+        raise SpectrumSyntaxError("no injection spectra given")
+    return out
