@@ -359,3 +359,185 @@ def lhaaso_knee_rigidity(species="proton", model="qgsjet"):
     z = 1 if species == "proton" else 2
     e_b = math.exp(popt[1]) * 1e6
     return e_b / z, e_b / z * math.sqrt(pcov[1, 1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Direct cosmic-ray measurements: fluxes and flux ratios (AMS-02, DAMPE, CALET, NUCLEON, LHAASO)
+# ---------------------------------------------------------------------------------------------
+#
+# One CSV per measurement in hpcsim/data/observations/ (header: publication, DOI, what x and y are,
+# units, the ../shared file it was transcribed from).  Columns x,y,stat_lo,stat_up,sys_lo,sys_up,
+# optionally x_lo,x_hi (published bin edges) and sys_ana,sys_had (DAMPE systematic components).
+# Units follow CRDB: x in GV / GeV/n / GeV, fluxes per m^2 s sr and per unit of x, ratios
+# dimensionless.  LHAASO H and He are read from the existing lhaaso_2025_{proton,helium}.csv
+# (QGSJET-II-04 columns), converted from PeV to GeV.
+
+CR_X_UNITS = {"rigidity": "GV", "ekn": "GeV/n", "ekin": "GeV", "etot": "GeV"}
+CR_FLUX_UNITS = {"rigidity": "m^-2 s^-1 sr^-1 GV^-1", "ekn": "m^-2 s^-1 sr^-1 (GeV/n)^-1",
+                 "ekin": "m^-2 s^-1 sr^-1 GeV^-1", "etot": "m^-2 s^-1 sr^-1 GeV^-1"}
+CR_RATIO_UNIT = "dimensionless"
+
+_CRDB = " (values via CRDB, Maurin et al. 2023, EPJC 83, 971, and KISS, C. Evoli)"
+_AMS_PHYSREP = "Aguilar M. et al. (AMS) 2021, Phys. Rep. 894, 1, DOI 10.1016/j.physrep.2020.09.003" + _CRDB
+_AMS_NEMGSI = "Aguilar M. et al. (AMS) 2020, PRL 124, 211102, DOI 10.1103/PhysRevLett.124.211102" + _CRDB
+_DAMPE_2026 = ("DAMPE Collaboration 2026, Nature 653, 52, DOI 10.1038/s41586-026-10472-0, arXiv:2511.05409 "
+               "(tables hand-transcribed by C. Evoli, KISS)")
+_DAMPE_BC = "DAMPE Collaboration 2022, Sci. Bull. 67, 2162, DOI 10.1016/j.scib.2022.10.002" + _CRDB
+_CALET_B = "Adriani O. et al. (CALET) 2022, PRL 129, 251103, DOI 10.1103/PhysRevLett.129.251103" + _CRDB
+_CALET_CO = "Adriani O. et al. (CALET) 2020, PRL 125, 251102, DOI 10.1103/PhysRevLett.125.251102" + _CRDB
+_NUCLEON = ("Grebenyuk V. et al. (NUCLEON) 2019, Adv. Space Res. 64, 2546, DOI 10.1016/j.asr.2019.10.004, "
+            "Table 2" + _CRDB)
+
+#: (experiment, quantity, x_kind, csv file, citation); the first entry of an (experiment, quantity)
+#: pair is the default of :func:`cr_measurement`.
+CR_DATASETS = [
+    ("AMS-02", "H", "rigidity", "ams02_2021_proton_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "He", "rigidity", "ams02_2021_helium_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "C", "rigidity", "ams02_2021_carbon_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "N", "rigidity", "ams02_2021_nitrogen_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "O", "rigidity", "ams02_2021_oxygen_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "Ne", "rigidity", "ams02_2020_neon_rigidity.csv", _AMS_NEMGSI),
+    ("AMS-02", "Mg", "rigidity", "ams02_2020_magnesium_rigidity.csv", _AMS_NEMGSI),
+    ("AMS-02", "Si", "rigidity", "ams02_2020_silicon_rigidity.csv", _AMS_NEMGSI),
+    ("AMS-02", "S", "rigidity", "ams02_2023_sulfur_rigidity.csv",
+     "Aguilar M. et al. (AMS) 2023, PRL 130, 211002, DOI 10.1103/PhysRevLett.130.211002" + _CRDB),
+    ("AMS-02", "Fe", "rigidity", "ams02_2021_iron_rigidity.csv",
+     "Aguilar M. et al. (AMS) 2021, PRL 126, 041104, DOI 10.1103/PhysRevLett.126.041104" + _CRDB),
+    ("AMS-02", "B/C", "rigidity", "ams02_2021_b_c_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "B/C", "ekn", "ams02_2016_b_c_ekn.csv",
+     "Aguilar M. et al. (AMS) 2016, PRL 117, 231102, DOI 10.1103/PhysRevLett.117.231102" + _CRDB),
+    ("AMS-02", "B/O", "rigidity", "ams02_2021_b_o_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "C/O", "rigidity", "ams02_2021_c_o_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "N/O", "rigidity", "ams02_2021_n_o_rigidity.csv", _AMS_PHYSREP),
+    ("AMS-02", "Ne/O", "rigidity", "ams02_2020_ne_o_rigidity.csv", _AMS_NEMGSI),
+    ("DAMPE", "H", "ekin", "dampe_2026_proton_ekin.csv", _DAMPE_2026 + ", Suppl. Table S1"),
+    ("DAMPE", "He", "ekin", "dampe_2026_helium_ekin.csv", _DAMPE_2026 + ", Suppl. Table S2"),
+    ("DAMPE", "C", "ekin", "dampe_2026_carbon_ekin.csv", _DAMPE_2026 + ", Suppl. Table S3"),
+    ("DAMPE", "O", "ekin", "dampe_2026_oxygen_ekin.csv", _DAMPE_2026 + ", Suppl. Table S4"),
+    ("DAMPE", "Fe", "ekin", "dampe_2026_iron_ekin.csv", _DAMPE_2026 + ", Suppl. Table S5"),
+    ("DAMPE", "B", "ekn", "dampe_2025_boron_ekn.csv",
+     "DAMPE Collaboration 2025, PRL 134, 191001, DOI 10.1103/PhysRevLett.134.191001, arXiv:2412.11460, "
+     "Suppl. Table S1 (hand-transcribed by C. Evoli, KISS)"),
+    ("DAMPE", "B/C", "ekn", "dampe_2022_b_c_ekn.csv", _DAMPE_BC),
+    ("DAMPE", "B/O", "ekn", "dampe_2022_b_o_ekn.csv", _DAMPE_BC),
+    ("CALET", "H", "ekin", "calet_2022_proton_ekin.csv",
+     "Adriani O. et al. (CALET) 2022, PRL 129, 101102, DOI 10.1103/PhysRevLett.129.101102" + _CRDB),
+    ("CALET", "He", "ekin", "calet_2023_helium_ekin.csv",
+     "Adriani O. et al. (CALET) 2023, PRL 130, 171002, DOI 10.1103/PhysRevLett.130.171002" + _CRDB),
+    ("CALET", "B", "ekn", "calet_2022_boron_ekn.csv", _CALET_B),
+    ("CALET", "C", "ekn", "calet_2022_carbon_ekn.csv", _CALET_B),
+    ("CALET", "O", "ekn", "calet_2020_oxygen_ekn.csv", _CALET_CO),
+    ("CALET", "Fe", "ekn", "calet_2021_iron_ekn.csv",
+     "Adriani O. et al. (CALET) 2021, PRL 126, 241101, DOI 10.1103/PhysRevLett.126.241101" + _CRDB),
+    ("CALET", "B/C", "ekn", "calet_2022_b_c_ekn.csv", _CALET_B),
+    ("CALET", "C/O", "ekn", "calet_2020_c_o_ekn.csv", _CALET_CO),
+    ("NUCLEON", "H", "etot", "nucleon_2019_proton_etot.csv", _NUCLEON),
+    ("NUCLEON", "He", "etot", "nucleon_2019_helium_etot.csv", _NUCLEON),
+    ("NUCLEON", "C", "etot", "nucleon_2019_carbon_etot.csv", _NUCLEON),
+    ("NUCLEON", "O", "etot", "nucleon_2019_oxygen_etot.csv", _NUCLEON),
+    ("NUCLEON", "Ne", "etot", "nucleon_2019_neon_etot.csv", _NUCLEON),
+    ("NUCLEON", "Mg", "etot", "nucleon_2019_magnesium_etot.csv", _NUCLEON),
+    ("NUCLEON", "Si", "etot", "nucleon_2019_silicon_etot.csv", _NUCLEON),
+    ("NUCLEON", "Fe", "etot", "nucleon_2019_iron_etot.csv", _NUCLEON),
+    ("NUCLEON", "p/He", "rigidity", "nucleon_2020_p_he_rigidity.csv",
+     "Karmanov D. et al. (NUCLEON) 2020, JETP Lett. 111, 363, DOI 10.1134/S002136402007005X" + _CRDB
+     + "; no systematic errors given (sys = 0)"),
+    ("LHAASO", "H", "etot", "lhaaso_2025_proton.csv", LHAASO_PHE_CITATION + "; hadronic model QGSJET-II-04"),
+    ("LHAASO", "He", "etot", "lhaaso_2025_helium.csv", LHAASO_PHE_CITATION + "; hadronic model QGSJET-II-04"),
+]
+
+_CR_ALIASES = {"p": "H", "proton": "H", "helium": "He", "H/He": "p/He"}
+
+
+@dataclass(frozen=True)
+class CRMeasurement:
+    """A measured cosmic-ray flux or flux ratio at Earth.  Arrays are float64, ordered by x.
+
+    x_kind: "rigidity" (x in GV), "ekn" (kinetic energy per nucleon, GeV/n), "ekin" (kinetic energy
+    per particle, GeV) or "etot" (total energy per particle, GeV).  y: flux per unit of x
+    [``y_unit``] or a dimensionless ratio.  Errors are absolute, in the units of y; stat and sys are
+    kept separately, lo = downward, up = upward.  x_lo/x_hi: published bin edges where stored, else None.
+    """
+
+    experiment: str
+    quantity: str
+    x_kind: str
+    x: np.ndarray
+    y: np.ndarray
+    stat_lo: np.ndarray
+    stat_up: np.ndarray
+    sys_lo: np.ndarray
+    sys_up: np.ndarray
+    x_unit: str
+    y_unit: str
+    citation: str
+    source: str  # CSV file name in DATA_DIR
+    x_lo: np.ndarray = field(default=None)
+    x_hi: np.ndarray = field(default=None)
+
+    @property
+    def name(self):
+        return f"{self.experiment} {self.quantity}"
+
+    @property
+    def is_ratio(self):
+        return "/" in self.quantity
+
+    def err(self):
+        """Total error: stat and sys each symmetrised (mean of lo and up), added in quadrature."""
+        return np.hypot(0.5 * (self.stat_lo + self.stat_up), 0.5 * (self.sys_lo + self.sys_up))
+
+    def err_lo(self):
+        """Downward total error, stat_lo and sys_lo in quadrature."""
+        return np.hypot(self.stat_lo, self.sys_lo)
+
+    def err_up(self):
+        """Upward total error, stat_up and sys_up in quadrature."""
+        return np.hypot(self.stat_up, self.sys_up)
+
+
+def cr_measurements_available():
+    """[(experiment, quantity), ...] that :func:`cr_measurement` can load, without repeats."""
+    out = []
+    for exp, q, *_ in CR_DATASETS:
+        if (exp, q) not in out:
+            out.append((exp, q))
+    return out
+
+
+def cr_measurement(experiment, quantity, x_kind=None):
+    """Measured cosmic-ray flux or ratio ``quantity`` ("H", "He", ..., "B/C", "p/He") of ``experiment``
+    ("AMS-02", "DAMPE", "CALET", "NUCLEON", "LHAASO") as a :class:`CRMeasurement`.
+
+    ``x_kind`` picks among several tables of one quantity (only AMS-02 "B/C": "rigidity", the
+    default, or "ekn"); None = the first listed in :data:`CR_DATASETS`.  LHAASO: QGSJET-II-04 unfolding.
+    Unknown requests raise KeyError naming what is available.
+    """
+    q = _CR_ALIASES.get(quantity, quantity)
+    rows = [r for r in CR_DATASETS if r[0] == experiment and r[1] == q]
+    if not rows:
+        have = sorted({r[0] for r in CR_DATASETS})
+        if experiment not in have:
+            raise KeyError(f"unknown experiment {experiment!r}; available: {have}")
+        qs = [r[1] for r in CR_DATASETS if r[0] == experiment]
+        raise KeyError(f"no {experiment} measurement of {quantity!r}; available quantities: "
+                       f"{list(dict.fromkeys(qs))}")
+    if x_kind is not None:
+        match = [r for r in rows if r[2] == x_kind]
+        if not match:
+            raise KeyError(f"{experiment} {q} is available vs {[r[2] for r in rows]}, not {x_kind!r}")
+        rows = match
+    exp, q, kind, fname, citation = rows[0]
+    c = _read_csv(fname)
+    y_unit = CR_RATIO_UNIT if "/" in q else CR_FLUX_UNITS[kind]
+    if exp == "LHAASO":
+        lo, hi = _col(c, "lg_emin"), _col(c, "lg_emax")
+        pev = 1e6  # GeV; flux PeV^-1 -> GeV^-1 is x 1e-6
+        y, stat, sys = (_col(c, k) / pev for k in ("flux_qgsjet", "stat_qgsjet", "sys_qgsjet"))
+        return CRMeasurement(exp, q, kind, x=10.0 ** (0.5 * (lo + hi)) * pev, y=y, stat_lo=stat,
+                             stat_up=stat, sys_lo=sys, sys_up=sys, x_unit=CR_X_UNITS[kind], y_unit=y_unit,
+                             citation=citation, source=fname, x_lo=10.0 ** lo * pev, x_hi=10.0 ** hi * pev)
+    edges = {k: _col(c, k) for k in ("x_lo", "x_hi") if k in c}
+    return CRMeasurement(exp, q, kind, x=_col(c, "x"), y=_col(c, "y"), stat_lo=_col(c, "stat_lo"),
+                         stat_up=_col(c, "stat_up"), sys_lo=_col(c, "sys_lo"), sys_up=_col(c, "sys_up"),
+                         x_unit=CR_X_UNITS[kind], y_unit=y_unit, citation=citation, source=fname, **edges)
