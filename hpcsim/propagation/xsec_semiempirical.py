@@ -120,13 +120,15 @@ Y1_HEAVY_Q, Y1_HEAVY_E0, Y1_HEAVY_W = 2.0, 650.0, 720.0
 #                    A_f = 7 x [1 + 0.01 (A_p - 34)]
 #   A_p >= 64:       (c0 + c1 (A_p - 64)) per product below
 FZ_6HE_A0, FZ_6HE_SLOPE = 14, 0.1
-FZ_MID_A0, FZ_MID_6HE, FZ_MID_6HE_SLOPE, FZ_MID_6LI_SLOPE, FZ_MID_A7_SLOPE = 34, 3.0, 0.02, 0.02, 0.01
+FZ_MID_A0, FZ_MID_6HE = 34, 3.0
+FZ_MID_6HE_SLOPE, FZ_MID_6LI_SLOPE, FZ_MID_A7_SLOPE = 0.02, 0.02, 0.01
 FZ_HEAVY_A0, FZ_A_CAP = 64, 104   # A_p is capped at 104 in the A_p >= 64 forms
 FZ_HEAVY = {(2, 6): (4.8, 0.045), (3, 6): (1.6, 0.015), (3, 7): (1.3, 0.015),
             (4, 7): (1.3, 0.0105), (3, 8): (1.0, 0.0225), (3, 9): (1.0, 0.0125),
             (4, 9): (1.0, 0.01)}
 FZ_HEAVY_A10 = (1.0, 0.005)    # A_f >= 10, Z_f <= 5
-# Z_p 21-28: shape G1(E) = 1 - 0.6 [1 - exp(-(E/1000)^2)] exp(-(E/2000)^2) + 0.2 [1 - exp(-(E/3000)^2)]
+# Z_p 21-28: shape G1(E) = 1 - 0.6 [1 - exp(-(E/1000)^2)] exp(-(E/2000)^2)
+#                          + 0.2 [1 - exp(-(E/3000)^2)]
 G1_A, G1_E1, G1_E2, G1_B, G1_E3 = 0.6, 1000.0, 2000.0, 0.2, 3000.0
 # Carbon projectile, Z_f <= 4 (YIELDX main routine): x [1 - 0.002 (E - 200)] on (200, 400],
 # x 0.6 on (400, 1000], x [0.6 + 1e-4 (E - 1000)] on (1000, 5000] MeV/n
@@ -134,8 +136,8 @@ C_E1, C_E2, C_E3, C_E4, C_S1, C_LOW, C_S3 = 200.0, 400.0, 1000.0, 5000.0, 0.002,
 
 # ------------------------------------------------------------------------------------------
 # YIELD2: 5 <= Z_p <= 16, Z_f >= 5
-# sigma = 27.6 (A^(2/3) - 1) F1 P sqrt(R) / (1 - e^{-P A}) e^{-P dA} e^{-R (Z_f - (S - T A_f) A_f)^2}
-#         x Omega eta
+# sigma = 27.6 (A^(2/3) - 1) F1 P sqrt(R) / (1 - e^{-P A})
+#         x e^{-P dA} e^{-R (Z_f - (S - T A_f) A_f)^2} Omega eta
 # ------------------------------------------------------------------------------------------
 SIG0 = 27.6                         # mb, geometric normalisation 27.6 (A^(2/3) - 1)
 F1_C, F1_A = 0.3, 20.0              # F1 = 1 - 0.3 ln(A_p / 20)
@@ -143,7 +145,8 @@ Y2_PL, Y2_PU, Y2_PC = 2.60, 0.50, 0.075   # P = 2.6 / E^0.5 below E_c; 0.075 abo
 Y2_PH, Y2_PHX = 0.77, 2.0 / 3.0     # ... or 0.77 / A^(2/3) if E_c > 1250 MeV/n
 Y2_RL, Y2_RU, Y2_RC = 10.2, 0.26, 1.60    # R = 10.2 / E^0.26 below E_HIGH, 1.6 above
 Y2_S, Y2_SC, Y2_SX, Y2_T = 0.502, 0.26, 1.4, 0.0005  # S = 0.502 -+ 0.26 |A/Z - 2|^1.4
-Y2_PP_A2, Y2_PP_CAP = 0.0022, 0.5   # pure proton removal: x min(0.0022 A_f^2, 1); 3 protons: <= 0.5 mb
+# pure proton removal: x min(0.0022 A_f^2, 1); three protons: at most 0.5 mb
+Y2_PP_A2, Y2_PP_CAP = 0.0022, 0.5
 Y2_ZI0, Y2_ZI_SLOPE = 13, 0.12      # Z_p >= 14: x [1 + 0.12 (Z_p - 13)] above 500 MeV/n ...
 Y2_ZE1, Y2_ZE2, Y2_ZW = 200.0, 500.0, 350.0  # ... damped by exp[-((E-500)/350)^2] on [200, 500)
 Y2_PN_FACTOR = 1.7                  # (1 proton + 1 neutron) removal, Z_p >= 12
@@ -179,33 +182,42 @@ Y3_ZMAX_ENH = 19                    # the Z_p >= 14 enhancement stops at Z_p = 1
 Y4_C1, Y4_C2, Y4_C3, Y4_C4 = 144.0, 0.367, 0.3, 0.7
 Y4_E0, Y4_E1, Y4_ECMAX = 20.3, 1.169, 4000.0  # E_c = 20.3 A^1.169, in [1250, 4000] MeV/n
 Y4_S0, Y4_S1, Y4_T2, Y4_T3 = 0.482, 0.07, 2.8e-4, 3.0e-7
-Y4_R0, Y4_R1, Y4_RA, Y4_RL0, Y4_RL1 = 11.8, 0.45, 40, 1.29, 0.15  # R_j = 11.8 A_f^-0.45 (A_f >= 40)
-                                                                 # or 1.29 A_f^0.15
+# R_j = 11.8 A_f^-0.45 for A_f >= 40, 1.29 A_f^0.15 below
+Y4_R0, Y4_R1, Y4_RA, Y4_RL0, Y4_RL1 = 11.8, 0.45, 40, 1.29, 0.15
 Y4_NU_LO, Y4_NU_MID, Y4_NU_HI = 1.30, 1.50, 1.75  # |ST|^nu for ST < -1, |ST| <= 1, ST > 1
 Y4_PL, Y4_PU = 20.0, 0.77           # P = 20 / E^0.77 below E_c (as YIELD3)
 Y4_PH, Y4_PHX = 1.98, 0.92          # high-energy P = 1.98 / A^0.92
-Y4_PE_DIP, Y4_PE_E0, Y4_PE_W = 0.32, 100.0, 100.0  # 20 <= Z_p <= 30: P x [1 - 0.32 e^{-((E-100)/100)^2}]
+# 20 <= Z_p <= 30: P x [1 - 0.32 e^{-((E-100)/100)^2}]
+Y4_PE_DIP, Y4_PE_E0, Y4_PE_W = 0.32, 100.0, 100.0
 Y4_PE_ZMIN = 20
-Y4_F1A, Y4_F1B, Y4_F1E = -0.25, 0.0074, 750.0  # F1 = exp(-0.25 + 0.0074 A), -> 1 from 750 MeV/n to E_c
+# F1 = exp(-0.25 + 0.0074 A), going to 1 between 750 MeV/n and E_c
+Y4_F1A, Y4_F1B, Y4_F1E = -0.25, 0.0074, 750.0
 Y4_F2A, Y4_F2B = 1.73, 0.0071        # F2 = max(exp(1.73 - 0.0071 E), 1)
 Y4_DA0, Y4_DA1, Y4_DA2, Y4_DAA, Y4_DAE1, Y4_DAE2 = 31.5, 0.045, 1.23, 36.0, 0.0365, 1.23
-# max effective dA: 31.5 + 0.045 (A - 36)(ln A + 1.23) above E_c, 31.5 + 0.0365 (A - 36)(ln E - 1.23) below
+# max effective dA: 31.5 + 0.045 (A - 36)(ln A + 1.23) above E_c,
+#                   31.5 + 0.0365 (A - 36)(ln E - 1.23) below
 Y4_PAIR_A, Y4_PAIR_W = 100.0, 35.0   # eta -> eta + (1 - eta)(1 - exp(-((A_p - 100)/35)^2))
 Y4_E_PERIPH = 2500.0                 # "E_c" of the peripheral branch
 Y4_H3_A, Y4_H3_B = 15.0, 10.0        # peripheral cut-off 1 - exp[-(E/(15 + 10 dA))^4]
 Y4_HE_W8 = 12.0                      # ... - [1 - exp(-(dA/12)^8)] exp(-(E/420)^3) in the shape
 Y4_XA = 1.5                          # multi-neutron loss x exp(1 - k^(1.5 - 0.0048 A))
 Y4_KN0, Y4_KN_A = 3, 66.0            # max neutrons lost peripherally: int(3 + A/66)
-Y4_KM_C, Y4_KM_A0, Y4_KM_W = 10.0, 39.0, 54.5  # max for p + xn: int(10 (1 - e^{-((A-39)/54.5)^2})), >= 2
+# max neutrons with one proton: int(10 (1 - e^{-((A-39)/54.5)^2})), at least 2 ...
+Y4_KM_C, Y4_KM_A0, Y4_KM_W = 10.0, 39.0, 54.5
 Y4_KM_LIGHT = (35, 40, 1)            # ... but 1 for 35 <= A_p <= 40
-Y4_QPN, Y4_QP_LIGHT, Y4_QP_HEAVY, Y4_QP_Z = 27.0, 28.0, 33.0, 23  # p + xn: 27 mb; p: 28 (Z <= 23), 33
+# [mb] p + xn: 27; single proton: 28 (Z_p <= 23), 33 (Z_p >= 24)
+Y4_QPN, Y4_QP_LIGHT, Y4_QP_HEAVY, Y4_QP_Z = 27.0, 28.0, 33.0, 23
 Y4_PP_E, Y4_PP_E2 = 35.0, 200.0      # pure proton removal: (1 - e^{-(E/35)^4}) (x E/200 below 200)
 # energy shapes at the end of YIELD4, E' = 20.3 56^1.169 E / E_c:
-# G2 (dA > dA_max) = 1 - 0.4 [1 - e^{-(E'/2000)^2}] e^{-((E'-1800)/1800)^2} + 0.17 [1 - e^{-(E'/2000)^2}]
+# G2 (dA > dA_max) = 1 - 0.4 [1 - e^{-(E'/2000)^2}] e^{-((E'-1800)/1800)^2}
+#                      + 0.17 [1 - e^{-(E'/2000)^2}]
 G2_A, G2_E1, G2_E2, G2_W2, G2_B = 0.4, 2000.0, 1800.0, 1800.0, 0.17
-# G3 (7 <= dA <= dA_max - 13) = 1 + 0.25 [1 - e^{-(E'/1500)^2}] e^{-((E'-1500)/1800)^2} - 0.05 [1 - e^{-(E'/2000)^2}]
-G3_A, G3_E1, G3_E2, G3_W2, G3_B, G3_E3, G3_DA0, G3_DAC = 0.25, 1500.0, 1500.0, 1800.0, 0.05, 2000.0, 7, 13
-# many-neutron loss damping: x (0.1 + 0.9 e^{-(k - k_m)^2/4}) (one or two protons), x (0.5 + 0.5 ...)
+# G3 (7 <= dA <= dA_max - 13) = 1 + 0.25 [1 - e^{-(E'/1500)^2}] e^{-((E'-1500)/1800)^2}
+#                                 - 0.05 [1 - e^{-(E'/2000)^2}]
+G3_A, G3_E1, G3_E2, G3_W2, G3_B, G3_E3 = 0.25, 1500.0, 1500.0, 1800.0, 0.05, 2000.0
+G3_DA0, G3_DAC = 7, 13
+# many-neutron loss: x (0.1 + 0.9 e^{-(k - k_m)^2/4}) with one or two protons removed,
+# x (0.5 + 0.5 e^{...}) with three; k_m = 9 (one or two protons), 10
 MX_NP, MX_OTHER, MX_W = 9, 10, 4.0
 MX_LOW, MX_MID = 0.1, 0.5
 
@@ -225,14 +237,15 @@ PX_F3N, PX_F3X, PX_F3XP, PX_F3P = 1300.0, 20.0, 1.5, 1.3
 PX_RENORM = {(6, 13): 0.4, (3, 9): 0.65}   # (Z_p, A_f) -> factor
 
 # ------------------------------------------------------------------------------------------
-# Channel renormalisations of the YIELDX main routine (STB98 and the Dec-1999 code).
+# Channel renormalisations of the YIELDX main routine (STB98 and the Dec-1999 code): empirical
+# corrections of the formula to measured cross sections, channel by channel or by group.
 # Keys: Zp, Ap, Zf, Af, dZ = Zp - Zf, dA = Ap - Af, Sp = Ap - 2 Zp, Sf = Af - 2 Zf; a value is
 # an int or a container of allowed ints.  Factors multiply sigma.
 # ------------------------------------------------------------------------------------------
-_ANY = range(-1000, 1000)
 
 
 def _ge(n):
+    """'at least n' in the rule tables."""
     return range(n, 1000)
 
 
@@ -244,10 +257,10 @@ RENORM_MAIN = (
     (dict(Zp=8, Ap=16, Zf=6, Af=12), 1.8),
     (dict(Zp=8, Ap=16, Zf=7, Af=14), 1.8),
     (dict(Zp=8, Ap=16, Zf=7, Af=15), 1.5),
-    (dict(Zp=(8, 10), Sp=0, Sf=_ge(2), Zf=_ge(5)), 0.7),
-    (dict(Zp=range(9, 17), Sf=-1, Zf=_ge(9)), 0.7),
-    (dict(Zp=range(6, 12), Sf=-2, Zf=_ge(9)), 0.4),
-    (dict(Zp=range(10, 14), Zf=(6, 8), Sf=0), 2.0),
+    (dict(Zp=(8, 10), Sp=0, Sf=_ge(2), Zf=_ge(5)), 0.7),  # 16O, 20Ne -> neutron-rich
+    (dict(Zp=range(9, 17), Sf=-1, Zf=_ge(9)), 0.7),       # -> N = Z - 1
+    (dict(Zp=range(6, 12), Sf=-2, Zf=_ge(9)), 0.4),       # -> N = Z - 2
+    (dict(Zp=range(10, 14), Zf=(6, 8), Sf=0), 2.0),       # Ne-Al -> 12C, 16O
     (dict(Zp=10, Ap=20, Zf=7, Af=(14, 15)), 1.5),
     (dict(Zp=12, Ap=24, Zf=7, Af=(14, 15)), 1.5),
     (dict(Zp=range(10, 17), Zf=9), 0.8),
@@ -262,11 +275,11 @@ RENORM_MAIN = (
     (dict(Zp=(18, 20), Sp=0, dZ=(1, 3)), 0.7),
     (dict(Zp=20, Ap=40, Zf=(12, 14)), 2.4),
     (dict(Zp=20, Ap=40, Zf=(16, 18)), 1.4),
-    (dict(Zp=range(24, 29), Zf=range(20, 24), Sf=_ge(6)), 0.5),
+    (dict(Zp=range(24, 29), Zf=range(20, 24), Sf=_ge(6)), 0.5),  # Cr-Ni -> n-rich Ca-V
     (dict(Zp=26, Ap=56, Zf=(16, 18, 20)), 1.3),
     (dict(Zp=24, Ap=52, Zf=(16, 18, 20)), 1.3),
     (dict(Zp=28, Ap=58, Zf=range(19, 23)), 1.4),
-    (dict(Zp=6, Zf=(3, 4)), 1.4),
+    (dict(Zp=6, Zf=(3, 4)), 1.4),                       # carbon -> Li, Be
     (dict(Zp=26, Ap=56, Zf=24, Af=54), 0.7),
     (dict(Zp=26, Ap=56, Zf=25, Af=54), 1.7),
     (dict(Zp=26, Ap=56, Zf=25, Af=55), 1.25),
@@ -423,7 +436,8 @@ def _yield1(zp, ap, zf, af, e):
     # Z_p 21-28: energy shape G1, evaluated at E and at E scaled to 56Fe (STB98)
     ex = _ec(56) * e / ec
     g_e, g_x = _g1(e), _g1(ex)
-    g = np.where(e > E_SHAPE_MAX, g_x, np.where((e > ec) & (e < E_SHAPE_MAX), np.sqrt(g_e * g_x), g_e))
+    mid = (e > ec) & (e < E_SHAPE_MAX)
+    g = np.where(e > E_SHAPE_MAX, g_x, np.where(mid, np.sqrt(g_e * g_x), g_e))
     return sig * g
 
 
@@ -480,8 +494,8 @@ def _yield2(zp, ap, zf, af, e):
                 sig = np.minimum(sig, Y2_PP_CAP)
     if zp > Y2_ZI0:
         inc = Y2_ZI_SLOPE * (zp - Y2_ZI0)
-        sig = sig * np.where(ei >= Y2_ZE2, 1.0 + inc,
-                             np.where(ei >= Y2_ZE1, 1.0 + inc * np.exp(-((ei - Y2_ZE2) / Y2_ZW) ** 2), 1.0))
+        ramp = 1.0 + inc * np.exp(-((ei - Y2_ZE2) / Y2_ZW) ** 2)
+        sig = sig * np.where(ei >= Y2_ZE2, 1.0 + inc, np.where(ei >= Y2_ZE1, ramp, 1.0))
     if (jp, kn) == (2, 1) and zp >= 12:
         sig = sig * Y2_PN_FACTOR
     if zp <= 10 and af <= Y2_NDEF_AZ * zf + 1e-9:
@@ -583,9 +597,8 @@ def _yield4(zp, ap, zf, af, e):
         dmax = np.where(ei < ec_s, Y4_DA0 + Y4_DAE1 * (a - Y4_DAA) * (np.log(ei) - Y4_DAE2), da_max)
         da = np.minimum(aa, dmax)
         f1_0 = np.exp(Y4_F1A + Y4_F1B * a)
-        f1 = np.where(ei >= ec_s, 1.0,
-                      np.where(ei > Y4_F1E, 1.0 + (f1_0 - 1.0) * ((ec_s - ei) / (ec_s - Y4_F1E)) ** 2,
-                               f1_0))
+        f1_mid = 1.0 + (f1_0 - 1.0) * ((ec_s - ei) / (ec_s - Y4_F1E)) ** 2
+        f1 = np.where(ei >= ec_s, 1.0, np.where(ei > Y4_F1E, f1_mid, f1_0))
         f2 = np.maximum(np.exp(Y4_F2A - Y4_F2B * ei), 1.0)
         ph = Y4_PH / a**Y4_PHX
         p = Y4_PL / ei**Y4_PU
@@ -617,8 +630,8 @@ def _yield4(zp, ap, zf, af, e):
         sat = 1.0 - np.exp(-(ex / G2_E1) ** 2)
         sig = sig * (1.0 - G2_A * sat * np.exp(-((ex - G2_E2) / G2_W2) ** 2) + G2_B * sat)
     if G3_DA0 <= aa <= da_max - G3_DAC:
-        sig = sig * (1.0 + G3_A * (1.0 - np.exp(-(ex / G3_E1) ** 2)) * np.exp(-((ex - G3_E2) / G3_W2) ** 2)
-                     - G3_B * (1.0 - np.exp(-(ex / G3_E3) ** 2)))
+        bump = (1.0 - np.exp(-(ex / G3_E1) ** 2)) * np.exp(-((ex - G3_E2) / G3_W2) ** 2)
+        sig = sig * (1.0 + G3_A * bump - G3_B * (1.0 - np.exp(-(ex / G3_E3) ** 2)))
     mx = MX_NP if jp < 3 else MX_OTHER
     if (jp == 1 and kn > mx) or (jp == 2 and kn >= mx):
         sig = sig * (MX_LOW + (1.0 - MX_LOW) * np.exp(-(kn - mx) ** 2 / MX_W))
@@ -653,7 +666,8 @@ def _pxn(zp, ap, af, e):
     logy = np.minimum((1.0 + PX_Y1 * x) * np.log(np.abs(e / fx)), PX_YMAX)
     f1 = 1.0 - np.exp(-np.exp(logy))
     d = PX_D0 - PX_D1 * (a + (PX_D2 - a) / np.sqrt(x))       # A < 208: no further terms
-    f2 = (PX_F2N * np.exp(-PX_F2X * x - 0.5 * (((e - d) - PX_F2E * x**PX_F2S) / (PX_F2W - PX_F2W4 / x**4)) ** 2)
+    peak = ((e - d) - PX_F2E * x**PX_F2S) / (PX_F2W - PX_F2W4 / x**4)
+    f2 = (PX_F2N * np.exp(-PX_F2X * x - 0.5 * peak**2)
           * (1.0 - np.exp(-(PX_F2A * a / (PX_F2A4 - 1.0 / x**4)) ** 3)))
     ei = PX_EI0 + PX_EI1 * x
     f3 = (PX_F3N / (e + PX_F3X * x**PX_F3XP / e)) ** PX_F3P
