@@ -88,3 +88,11 @@ def test_failing_task_stops_every_rank_without_hanging():
     # rank 0 reports the failure (with the task id and traceback); workers return normally
     assert comm.bcast(raised, root=0)
     comm.barrier()
+
+
+@pytest.mark.mpi(min_size=2)
+def test_propagation_scan_one_vs_two_ranks_bit_identical():
+    from mpi4py import MPI
+    from test_propagation_scenario import small_config
+    cfg = small_config("scan_D0 = [3.0e28, 5.0e28]\nscan_v_alfven = [0.0, 20.0]")
+    assert _mpi_equals_serial(cfg, MPI.COMM_WORLD)

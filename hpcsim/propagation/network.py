@@ -13,7 +13,8 @@ carry no Jacobian (a density per unit momentum would need A_j / A_i).  Cross sec
 effective (H + f_He He, :mod:`.cross_sections`).  Secondary ("tertiary") protons from
 inelastic p-H and p-He collisions are an extra species ``H1_sec`` fed by the primary-proton
 species with a flat energy distribution of the leading proton, dsigma/dE = sigma_inel(E')/E'
-for E < E' (DRAGON2, Evoli et al. 2018, JCAP 07, 006, Sec. 3.3).
+for E < E' (as DRAGON2, Evoli et al. 2018, JCAP 07, 006, Sec. 3.3; integrated here with the
+trapezoidal rule, second order in the energy step, where DRAGON2 counts the own bin fully).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Setup:
     nuclides: NuclideTable
     secondary_protons: bool = True
     _production: dict = field(default_factory=dict, repr=False)
+    energy_losses: bool = True  # ionisation + Coulomb (off only for closed-form checks)
 
     def production(self, parent):
         if parent not in self._production:
@@ -144,7 +146,7 @@ def propagate(setup: Setup, transport: Transport, ladder: Ladder = Ladder(),
         D = transport.d_xx(kin)
         K = (reacceleration_rate(D, transport.v_alfven, transport.delta)
              if transport.v_alfven > 0 else np.zeros_like(D))
-        b_loss = loss_rate_per_lnp(Z, A, kin, n_neu, n_e)
+        b_loss = loss_rate_per_lnp(Z, A, kin, n_neu, n_e) if setup.energy_losses else 0.0
         sig = setup.xsec.inelastic(Z, A, g.e_kn)
         w_inel = kin.beta * rate_unit * sig  # Myr^-1 per cm^-3
         half_life, daughter = (np.inf, None) if s == SEC_PROTONS else setup.nuclides.decay(*s)
@@ -186,8 +188,11 @@ def propagate(setup: Setup, transport: Transport, ladder: Ladder = Ladder(),
 
 def _tertiary_protons(N, n_tot, kin, sigma_mb, rate_unit):
     """Source per ln p of protons scattered down in energy by inelastic collisions:
-    q(E_i) = n beta_i p_i sum_{k >= i} dlnE_k N_k c sigma_k / p_k (flat dsigma/dE below E')."""
-    dlnE = np.gradient(np.log(kin.e_kn))
-    w = dlnE * rate_unit * sigma_mb / kin.p_n  # per source node k
-    cum = np.cumsum((N * w[None, None, :])[:, :, ::-1], axis=2)[:, :, ::-1]
+    q(E_i) = n beta_i p_i int_{ln E_i}^inf dlnE' c sigma(E') N(E') / p(E') (flat dsigma/dE
+    below E'), the integral by the trapezoidal rule on the grid (half weight at E' = E_i)."""
+    lnE = np.log(kin.e_kn)
+    f = N * (rate_unit * sigma_mb / kin.p_n)[None, None, :]
+    seg = 0.5 * (f[:, :, 1:] + f[:, :, :-1]) * np.diff(lnE)[None, None, :]
+    cum = np.zeros_like(N)
+    cum[:, :, :-1] = np.cumsum(seg[:, :, ::-1], axis=2)[:, :, ::-1]
     return np.ascontiguousarray(n_tot[:, :, None] * (kin.beta * kin.p_n)[None, None, :] * cum)

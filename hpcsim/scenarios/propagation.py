@@ -22,7 +22,8 @@ import time
 import numpy as np
 
 from ..config import Config, SCAN_KEYS
-from ..propagation.cross_sections import CrossSections, find_xsec_file, xsec_dir, ISOTOPE_LIST
+from ..propagation.cross_sections import (BARPOL, EVOLI_TABLE, ISOTOPE_LIST, CrossSections,
+                                          find_xsec_file, xsec_dir)
 from ..propagation.gas import gas_maps
 from ..propagation.grid import Grid
 from ..propagation.network import SEC_PROTONS, Result, Setup, Transport, propagate, species_label
@@ -58,8 +59,13 @@ class PropagationScenario:
         self.compositions = parse_spectra(cfg.sources.spectra)
         self.classes = sorted(self.compositions)
         self.quiet = False
-        # fail early (every rank, before any task) on missing data
+        # fail early (every rank, before any task or file) on missing data
         self._nuclides = self._nuclide_table()
+        d = xsec_dir(pc.xsec_dir or None)
+        if pc.partial == "evoli2019":
+            find_xsec_file(d, EVOLI_TABLE)
+        if pc.inelastic == "barashenkov_polanski":
+            find_xsec_file(d, BARPOL)
         self._setups: dict = {}
 
     @property
@@ -191,7 +197,6 @@ class PropagationScenario:
                         np.array([part.element_rigidity(z, R, phi) for z in self._elements(part)]),
                         f"{FLUX_R} [element x rigidity]")
                 put(f"{base}/classes/{self.classes[c]}/steps", t["steps"], "solver steps per species")
-                put(f"{base}/classes/{self.classes[c]}/wall", t["wall"], "s")
             self.headline.append(self._headline(total, g))
             put(f"{base}/headline/p_flux", self.headline[-1]["p"],
                 f"{FLUX_EKN} at E_k/n = {HEADLINE_P} GeV/n (LIS, H1 + H1_sec)")
