@@ -148,3 +148,21 @@ def test_sigkill_then_resume_is_identical(tmp_path):
     b, ub, _ = load_results(str(out / "results.h5"))
     assert a.keys() == b.keys()
     assert all(bit_identical(a[k], b[k]) for k in a)
+
+
+def test_plot_propagation_tool_and_info(tmp_path):
+    from conftest import load_tool, png_size
+    cfg = small_config()
+    out = tmp_path / "r"
+    assert run(cfg, str(out), quiet=True, comm=SerialComm()) == 0
+    tool = load_tool("plot_propagation")
+    assert tool.main([str(out / "results.h5"), "-o", str(tmp_path / "fig")]) == 0
+    w, h = png_size(tmp_path / "fig" / "propagation_spectra.png")
+    assert w > 1000 and h > 600
+    text = (tmp_path / "fig" / "propagation_headline.txt").read_text()
+    d = load_results(str(out / "results.h5"))[0]
+    assert f"{d['propagation/point_000/headline/b_over_c'][1]:.5g}" in text
+    res = subprocess.run(_hpcsim("info", str(out / "results.h5")), cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 0 and "B/C (1, 10, 100, 1000 GeV/n)" in res.stdout
+    assert "converged" in res.stdout

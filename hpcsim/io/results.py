@@ -48,6 +48,23 @@ def describe_results(path: str, verbose: bool = False) -> str:
         n = data["population/n_clusters"]
         lines.append(f"  realisations  {n.size}; clusters per realisation mean {n.mean():.1f} "
                      f"(expected {float(data['population/n_mean_expected']):.1f})")
+    pts = sorted({k.split("/")[1] for k in data if k.startswith("propagation/point_")})
+    for pt in pts:
+        h = f"propagation/{pt}/headline"
+        if f"{h}/p_flux" not in data:
+            continue
+        lines.append(f"  {pt}: LIS at the Sun, (GeV/n)^-1 m^-2 s^-1 sr^-1")
+        lines.append("    p   (10, 100, 1000 GeV/n)     " + "  ".join(
+            f"{x:.4g}" for x in data[f"{h}/p_flux"]))
+        lines.append("    He  (10, 100, 1000 GeV/n)     " + "  ".join(
+            f"{x:.4g}" for x in data[f"{h}/he_flux"]))
+        lines.append("    B/C (1, 10, 100, 1000 GeV/n)  " + "  ".join(
+            f"{x:.4g}" for x in data[f"{h}/b_over_c"]))
+        steps = data.get(f"propagation/{pt}/solver/steps")
+        conv = data.get(f"propagation/{pt}/solver/converged")
+        if steps is not None:
+            lines.append(f"    solver: {int(np.sum(steps))} steps over {steps.size} species, "
+                         f"{int(np.sum(conv))}/{conv.size} converged")
     for name in sorted(k for k in data if k.startswith("emission/ratios/")):
         lines.append(f"  {name[len('emission/ratios/'):]:40s} {np.ravel(data[name])} "
                      f"{units[name]}")
