@@ -81,6 +81,8 @@ class PointData:
             if z != Z:
                 continue
             good = iso_flux[k] > 0
+            if good.sum() < 2:
+                continue
             J += np.where((x >= a * self.e_kn[0]) & (x <= a * self.e_kn[-1]), np.exp(np.interp(
                 np.log(x), np.log(a * self.e_kn[good]), np.log(iso_flux[k][good] / a))), 0.0)
         return x, J
