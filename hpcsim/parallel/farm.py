@@ -117,6 +117,10 @@ def run_farm(task_ids: list[int], compute: Callable[[int], dict],
 
 
 def _master(pending_ids, compute, on_result, comm, stop, master_works):
+    """Hand out tasks on request.  A worker that already holds a task gets a second (prefetched)
+    one only while more tasks are pending than there are ranks; otherwise its request waits
+    until it returns a result, so the last long tasks spread over idle ranks instead of
+    queueing behind each other.  Rank 0 computes only after every worker has asked once."""
     from mpi4py import MPI
 
     pending = deque(pending_ids)
@@ -124,6 +128,16 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works):
     finished_workers = 0
     status = MPI.Status()
     error = None
+    held = [0] * comm.size  # tasks handed to each rank and not yet returned
+    deferred: deque = deque()  # ranks whose prefetch request waits
+    checked_in = set()
+
+    def answer(src):
+        if pending and not stop and error is None:
+            comm.send(pending.popleft(), dest=src, tag=TAG_TASK)
+            held[src] += 1
+        else:
+            comm.send(None, dest=src, tag=TAG_STOP)
 
     def service(block: bool):
         nonlocal finished_workers, error
@@ -132,24 +146,36 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works):
             if block and not handled:
                 comm.Probe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status)
             elif not comm.Iprobe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status):
-                return
+                break
             src, tag = status.Get_source(), status.Get_tag()
             msg = comm.recv(source=src, tag=tag)
             handled = True
             if tag == TAG_REQUEST:
-                if pending and not stop and error is None:
-                    comm.send(pending.popleft(), dest=src, tag=TAG_TASK)
+                checked_in.add(src)
+                if held[src] > 0 and pending and len(pending) <= comm.size \
+                        and not stop and error is None:
+                    deferred.append(src)
                 else:
-                    comm.send(None, dest=src, tag=TAG_STOP)
+                    answer(src)
             elif tag == TAG_RESULT:
                 tid, result = msg
+                held[src] -= 1
                 on_result(tid, result)
+                if src in deferred:
+                    deferred.remove(src)
+                    answer(src)
             elif tag == TAG_ERROR:
+                held[src] -= 1
                 if error is None:
                     error = FarmError(f"task {msg[0]} failed on rank {src}:\n{msg[1]}")
             elif tag == TAG_DONE:
                 finished_workers += 1
+        if not pending or stop or error is not None:
+            while deferred:
+                answer(deferred.popleft())
 
+    while len(checked_in) < n_workers:  # every worker has its first task before rank 0 works
+        service(block=True)
     while finished_workers < n_workers:
         service(block=False)
         if master_works and pending and not stop and error is None:
