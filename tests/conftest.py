@@ -64,3 +64,34 @@ def png_size(path):
     assert head[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
     assert head[12:16] == b"IHDR"
     return struct.unpack(">II", head[16:24])
+
+
+def hpcsim_cmd(*args):
+    """The hpcsim command line of this interpreter."""
+    return [sys.executable, "-m", "hpcsim", *args]
+
+
+def kill_and_resume(cfg, out, seed=0, wait=(0.5, 3.5), kills_max=3, timeout=600):
+    """Run ``cfg`` into ``out``, SIGKILL it at random instants (up to ``kills_max`` times, each
+    after a wait drawn uniformly in ``wait`` seconds), resuming each time as jobs/slurm_run.sh
+    does (--resume once the run directory holds a run), then let it finish.  Returns the
+    number of kills."""
+    import signal
+    import subprocess
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    kills = 0
+    for attempt in range(kills_max + 1):
+        resume = ["--resume"] if (out / "run.json").exists() else []
+        proc = subprocess.Popen(hpcsim_cmd("run", str(cfg), "-o", str(out), "-q", *resume),
+                                cwd=ROOT)
+        try:
+            proc.wait(timeout=float(rng.uniform(*wait)) if attempt < kills_max else timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            continue
+        assert proc.returncode == 0
+        break
+    return kills

@@ -1,20 +1,16 @@
 """Checkpoint/restart: SIGKILL at any time, corrupt files, changed configuration."""
 
 import os
-import signal
 import subprocess
 import sys
-import time
 
-import numpy as np
-import pytest
 
 from hpcsim.config import load_config
 from hpcsim.driver import run
 from hpcsim.io.results import bit_identical, load_results
 from hpcsim.parallel.farm import SerialComm
 
-from conftest import ROOT, write_config
+from conftest import ROOT, kill_and_resume, write_config
 
 KILL_CONFIG = """
 [run]
@@ -49,21 +45,7 @@ def test_sigkill_then_resume_is_identical(tmp_path):
     assert subprocess.run(_hpcsim("run", cfg, "-o", str(ref), "-q"), cwd=ROOT,
                           timeout=300).returncode == 0
     out = tmp_path / "killed"
-    rng = np.random.default_rng(0)
-    kills = 0
-    for attempt in range(4):  # three kills at random instants, then let it finish
-        # as jobs/slurm_run.sh does: --resume once the run directory holds a run
-        resume = ["--resume"] if (out / "run.json").exists() else []
-        proc = subprocess.Popen(_hpcsim("run", cfg, "-o", str(out), "-q", *resume), cwd=ROOT)
-        try:
-            proc.wait(timeout=float(rng.uniform(0.5, 3.5)) if attempt < 3 else 300)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            kills += 1
-            continue
-        assert proc.returncode == 0
-        break
+    kills = kill_and_resume(cfg, out, seed=0, wait=(0.5, 3.5), timeout=300)
     assert kills >= 1, "the run finished before it could be killed; make KILL_CONFIG larger"
     assert (out / "results.h5").exists()
     _results_equal(ref / "results.h5", out / "results.h5")

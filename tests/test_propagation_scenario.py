@@ -1,19 +1,18 @@
 """The propagation scenario end to end: results, parameter scans, bad input, kill/resume."""
 
 import os
-import signal
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from hpcsim.config import config_from_dict, load_config
+from hpcsim.config import config_from_dict
 from hpcsim.driver import run
 from hpcsim.io.results import bit_identical, load_results
 from hpcsim.parallel.farm import SerialComm
 
-from conftest import ROOT, write_config
+from conftest import ROOT, kill_and_resume, write_config
 
 SMALL = """
 [run]
@@ -129,20 +128,7 @@ def test_sigkill_then_resume_is_identical(tmp_path):
     assert subprocess.run(_hpcsim("run", cfg, "-o", str(ref), "-q"), cwd=ROOT,
                           timeout=600).returncode == 0
     out = tmp_path / "killed"
-    rng = np.random.default_rng(1)
-    kills = 0
-    for attempt in range(4):
-        resume = ["--resume"] if (out / "run.json").exists() else []
-        proc = subprocess.Popen(_hpcsim("run", cfg, "-o", str(out), "-q", *resume), cwd=ROOT)
-        try:
-            proc.wait(timeout=float(rng.uniform(2.0, 4.0)) if attempt < 3 else 600)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            kills += 1
-            continue
-        assert proc.returncode == 0
-        break
+    kills = kill_and_resume(cfg, out, seed=1, wait=(2.0, 4.0))
     assert kills >= 1
     a, ua, _ = load_results(str(ref / "results.h5"))
     b, ub, _ = load_results(str(out / "results.h5"))

@@ -31,7 +31,7 @@ from .gas import GasMaps
 from .grid import Grid
 from .losses import loss_rate_per_lnp
 from .nuclides import NuclideTable, network_order, species_name
-from .solver import Ladder, SolveInfo, steady_state
+from .solver import Ladder, steady_state
 from .sources import SourceComposition
 from .sweeps import Sweeps
 from .transport import PER_S, build_operator

@@ -86,26 +86,26 @@ class SunFluxes:
             out += self.isotope(s, phi)
         return out
 
-    def element_rigidity(self, Z: int, rigidity, phi: float = 0.0) -> np.ndarray:
-        """J(R) [m^-2 s^-1 sr^-1 GV^-1] of element Z on the rigidity grid ``rigidity`` [GV]."""
-        R = np.asarray(rigidity, dtype=float)
-        out = np.zeros_like(R)
+    def _element_on(self, Z: int, x, phi, to_x):
+        """Sum over the isotopes of Z of to_x(A, kin, J_ekn) -> (x_iso, J_iso), interpolated
+        log-log onto ``x``."""
+        x = np.asarray(x, dtype=float)
+        out = np.zeros_like(x)
         for s in self.isotopes_of(Z):
             A = 1 if s == SEC_PROTONS else s[1]
-            kin = self.grid.kinematics(A, Z)
-            jr = self.isotope(s, phi) * kin.beta * Z / A
-            out += _loglog(R, kin.rigidity, jr)
+            xi, ji = to_x(A, self.grid.kinematics(A, Z), self.isotope(s, phi))
+            out += _loglog(x, xi, ji)
         return out
+
+    def element_rigidity(self, Z: int, rigidity, phi: float = 0.0) -> np.ndarray:
+        """J(R) [m^-2 s^-1 sr^-1 GV^-1] of element Z on the rigidity grid ``rigidity`` [GV]."""
+        return self._element_on(Z, rigidity, phi,
+                                lambda A, kin, J: (kin.rigidity, J * kin.beta * Z / A))
 
     def element_total_energy(self, Z: int, energy, phi: float = 0.0) -> np.ndarray:
         """J(E) [m^-2 s^-1 sr^-1 GeV^-1] vs total energy per particle E [GeV]."""
-        E = np.asarray(energy, dtype=float)
-        out = np.zeros_like(E)
-        for s in self.isotopes_of(Z):
-            A = 1 if s == SEC_PROTONS else s[1]
-            et = A * (self.e_kn + self.grid.m_n)
-            out += _loglog(E, et, self.isotope(s, phi) / A)
-        return out
+        return self._element_on(Z, energy, phi, lambda A, kin, J: (
+            A * (self.e_kn + self.grid.m_n), J / A))
 
     def ratio_ekn(self, num, den, phi: float = 0.0) -> np.ndarray:
         """Ratio of element sums (lists of Z) at equal E_k/n, e.g. B/C = ([5], [6])."""
