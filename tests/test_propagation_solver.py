@@ -195,3 +195,24 @@ def test_bad_grids_are_refused(kwargs, match):
     args.update(kwargs)
     with pytest.raises(GridError, match=match):
         Grid(**args)
+
+
+def test_convection_slab_solution():
+    """Thin disc, diffusion plus constant convection v away from the plane: above the disc the
+    flux -D N' + v N = Q_s/2 is constant, so N(z) = Q_s/(2v) [1 - exp(-v (L - z)/D)]."""
+    g = Grid.log_energy(80.0, 81, 4.0, 81, 10.0, 1e3, 10.0)
+    kin = g.kinematics(1, 1)
+    D = np.full(g.e_kn.size, 3e28)
+    v_kms = 10.0
+    op = build_operator(g, kin, D, np.zeros(g.e_kn.size), 0.0, 0.0, v0_kms=v_kms)
+    q = np.zeros(g.shape)
+    j0 = g.z.size // 2
+    q[:, j0, :] = 1.0 / g.dz
+    N, _ = _solve(g, op, q)
+    from hpcsim.propagation.transport import KM_S
+    v, Dk = v_kms * KM_S, D[0] * CM2_S
+    z = g.z[j0 + 1:]
+    exact = 1.0 / (2 * v) * (1 - np.exp(-v * (g.L - z) / Dk))
+    # first-order upwind: relative error ~ Peclet number v dz / D = 0.01
+    assert np.max(np.abs(N[0, j0 + 1:, 0] / exact - 1)) < 0.01
+    assert np.allclose(N[0, j0 + 1:, 0], N[0, j0 - 1::-1, 0], rtol=1e-12)  # symmetric
