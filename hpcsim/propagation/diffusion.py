@@ -51,3 +51,13 @@ def reacceleration_rate(d_xx, v_alfven_kms: float, delta: float):
 def particle_speed(beta):
     """beta c [cm s^-1]."""
     return np.asarray(beta, dtype=float) * C_LIGHT
+
+
+def diffusion_smooth_break(rigidity, beta, D0: float, delta: float, R_b: float,
+                           d_delta: float, s: float, R0: float = 1.0):
+    """D_xx [cm^2 s^-1] with a smooth break (Evoli, Aloisio & Blasi 2019, PRD 99, 103023,
+    Eq. 4): D0 beta (R/R0)^delta [1 + (R/R_b)^(d_delta/s)]^(-s); slope delta below R_b and
+    delta - d_delta above, the transition's sharpness set by s (R in GV)."""
+    R = np.asarray(rigidity, dtype=float)
+    return (D0 * np.asarray(beta, dtype=float) * (R / R0) ** delta
+            * (1.0 + (R / R_b) ** (d_delta / s)) ** (-s))

@@ -30,7 +30,7 @@ from .diffusion import diffusion_coefficient, reacceleration_rate
 from .gas import GasMaps
 from .grid import Grid
 from .losses import loss_rate_per_lnp
-from .nuclides import NuclideTable, network_order, species_name
+from .nuclides import NuclideTable, order_species, species_name
 from .solver import Ladder, steady_state
 from .sources import SourceComposition
 from .sweeps import Sweeps
@@ -90,14 +90,7 @@ class Setup:
         return out
 
     def species_order(self) -> list:
-        feeds = {}
-        for s in self.nuclides.species:
-            ds = set(self.production(s))
-            _, dd = self.nuclides.decay(*s)
-            if dd is not None:
-                ds.add(dd)
-            feeds[s] = ds
-        order = network_order(self.nuclides.species, feeds)
+        order = order_species(self.nuclides, self.production)
         if self.secondary_protons and (1, 1) in order:
             order.insert(order.index((1, 1)) + 1, SEC_PROTONS)
         return order

@@ -277,3 +277,16 @@ def network_order(species: list[tuple[int, int]],
         raise NuclideError("the network has a cycle (a nucleus feeds one of its own parents): "
                            + ", ".join(species_name(*s) for s in stuck[:8]))
     return order
+
+
+def order_species(table: NuclideTable, production) -> list[tuple[int, int]]:
+    """The propagated species of ``table`` in network order; ``production(parent)`` returns the
+    species a parent produces (a mapping or set); decays are added from the table."""
+    feeds = {}
+    for s in table.species:
+        ds = set(production(s))
+        _, d = table.decay(*s)
+        if d is not None:
+            ds.add(d)
+        feeds[s] = ds
+    return network_order(table.species, feeds)

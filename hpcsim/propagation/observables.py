@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..constants import M_PROTON_GEV
+from .grid import Kinematics
 from .modulation import modulate
 from .network import SEC_PROTONS, Result, species_label
 
@@ -29,40 +31,19 @@ class NormalisationError(ValueError):
     pass
 
 
-class SunFluxes:
-    """Local fluxes from a :class:`~.network.Result`.
+class LocalFluxes:
+    """Isotope intensities J(E_k/n) at one place, up to one factor, and what follows from them:
+    elements, other energy variables, modulation, ratios.  ``code``: {species: J in code units}
+    on the grid ``e_kn`` [GeV/n]; ``factor`` converts to m^-2 s^-1 sr^-1 (GeV/n)^-1."""
 
-    ``r_obs`` [kpc]; ``norm = (E_ref [GeV], J_ref [m^-2 s^-1 sr^-1 GeV^-1], species)`` where
-    species is "H1" (primary protons, as DRAGON2) or "p" (primary + secondary protons)."""
+    def __init__(self, e_kn, code: dict, factor: float = 1.0, m_n: float = M_PROTON_GEV):
+        self.e_kn = np.asarray(e_kn, dtype=float)
+        self._code = dict(code)
+        self.factor = factor
+        self.m_n = m_n
 
-    def __init__(self, result: Result, r_obs: float, norm=(53.645, 0.257, "H1")):
-        g = result.grid
-        self.result, self.grid = result, g
-        r = g.r
-        if not 0.0 <= r_obs < r[-1]:
-            raise NormalisationError(f"observer radius {r_obs} kpc is outside the grid "
-                                     f"(0 .. {r[-1]} kpc)")
-        i = min(int(np.searchsorted(r, r_obs, side="right")) - 1, r.size - 2)
-        w = (r_obs - r[i]) / (r[i + 1] - r[i])
-        self.e_kn = g.e_kn
-        self._code = {}
-        for s in result.species:
-            Z, A = (1, 1) if s == SEC_PROTONS else s
-            kin = g.kinematics(A, Z)
-            n_sun = (1.0 - w) * result.plane[s][i] + w * result.plane[s][i + 1]
-            self._code[s] = n_sun / kin.p_n  # J up to the global factor
-        e_ref, j_ref, which = norm
-        ref = self._code.get((1, 1))
-        if ref is None:
-            raise NormalisationError("no protons in the network to normalise on")
-        if which == "p" and SEC_PROTONS in self._code:
-            ref = ref + self._code[SEC_PROTONS]
-        elif which not in ("H1", "p"):
-            raise NormalisationError(f"normalisation species must be 'H1' or 'p', got {which!r}")
-        if not self.e_kn[0] <= e_ref <= self.e_kn[-1]:
-            raise NormalisationError(f"normalisation energy {e_ref} GeV is outside the grid")
-        val = np.exp(np.interp(np.log(e_ref), np.log(self.e_kn), np.log(np.maximum(ref, 1e-300))))
-        self.factor = j_ref / val
+    def kinematics(self, A: int, Z: int) -> Kinematics:
+        return Kinematics.of(self.e_kn, A, Z, self.m_n)
 
     @property
     def species(self):
@@ -73,7 +54,7 @@ class SunFluxes:
         J = self.factor * self._code[s]
         if phi > 0:
             Z, A = (1, 1) if s == SEC_PROTONS else s
-            J = modulate(self.e_kn, J, Z, A, phi, self.grid.m_n)
+            J = modulate(self.e_kn, J, Z, A, phi, self.m_n)
         return J
 
     def isotopes_of(self, Z: int):
@@ -93,7 +74,7 @@ class SunFluxes:
         out = np.zeros_like(x)
         for s in self.isotopes_of(Z):
             A = 1 if s == SEC_PROTONS else s[1]
-            xi, ji = to_x(A, self.grid.kinematics(A, Z), self.isotope(s, phi))
+            xi, ji = to_x(A, self.kinematics(A, Z), self.isotope(s, phi))
             out += _loglog(x, xi, ji)
         return out
 
@@ -105,7 +86,7 @@ class SunFluxes:
     def element_total_energy(self, Z: int, energy, phi: float = 0.0) -> np.ndarray:
         """J(E) [m^-2 s^-1 sr^-1 GeV^-1] vs total energy per particle E [GeV]."""
         return self._element_on(Z, energy, phi, lambda A, kin, J: (
-            A * (self.e_kn + self.grid.m_n), J / A))
+            A * (self.e_kn + self.m_n), J / A))
 
     def ratio_ekn(self, num, den, phi: float = 0.0) -> np.ndarray:
         """Ratio of element sums (lists of Z) at equal E_k/n, e.g. B/C = ([5], [6])."""
@@ -128,6 +109,42 @@ class SunFluxes:
 
     def labels(self):
         return [species_label(s) for s in self._code]
+
+
+class SunFluxes(LocalFluxes):
+    """Local fluxes from a :class:`~.network.Result` at the observer.
+
+    ``r_obs`` [kpc]; ``norm = (E_ref [GeV], J_ref [m^-2 s^-1 sr^-1 GeV^-1], species)`` where
+    species is "H1" (primary protons, as DRAGON2) or "p" (primary + secondary protons)."""
+
+    def __init__(self, result: Result, r_obs: float, norm=(53.645, 0.257, "H1")):
+        g = result.grid
+        self.result = result
+        r = g.r
+        if not 0.0 <= r_obs < r[-1]:
+            raise NormalisationError(f"observer radius {r_obs} kpc is outside the grid "
+                                     f"(0 .. {r[-1]} kpc)")
+        i = min(int(np.searchsorted(r, r_obs, side="right")) - 1, r.size - 2)
+        w = (r_obs - r[i]) / (r[i + 1] - r[i])
+        code = {}
+        for s in result.species:
+            Z, A = (1, 1) if s == SEC_PROTONS else s
+            kin = g.kinematics(A, Z)
+            n_sun = (1.0 - w) * result.plane[s][i] + w * result.plane[s][i + 1]
+            code[s] = n_sun / kin.p_n  # J up to the global factor
+        super().__init__(g.e_kn, code, 1.0, g.m_n)
+        e_ref, j_ref, which = norm
+        ref = code.get((1, 1))
+        if ref is None:
+            raise NormalisationError("no protons in the network to normalise on")
+        if which == "p" and SEC_PROTONS in code:
+            ref = ref + code[SEC_PROTONS]
+        elif which not in ("H1", "p"):
+            raise NormalisationError(f"normalisation species must be 'H1' or 'p', got {which!r}")
+        if not self.e_kn[0] <= e_ref <= self.e_kn[-1]:
+            raise NormalisationError(f"normalisation energy {e_ref} GeV is outside the grid")
+        val = np.exp(np.interp(np.log(e_ref), np.log(self.e_kn), np.log(np.maximum(ref, 1e-300))))
+        self.factor = j_ref / val
 
 
 def _loglog(x, xp, fp):
