@@ -1,4 +1,4 @@
-"""The ``hpcsim`` command: run, info, validate.
+"""The ``hpcsim`` command: run, info, validate, status, export, merge.
 
 Exit codes: 0 success; 2 bad input (configuration, run directory, results file); 3 run stopped
 before the end (resume it with ``--resume``); 1 unexpected failure.
@@ -18,6 +18,10 @@ def _cmd_validate(args) -> int:
     if cfg.run.scenario == "stellar_injection":
         what = (f"{cfg.injection.n_masses} single-star masses (+ 40, 80, 120 Msun) and "
                 f"{len(cfg.injection.m_up)} cluster winds")
+    elif cfg.run.scenario == "cocoons":
+        c = cfg.cocoons
+        what = (f"{len(c.chi_grid)} chi_c0 fits + {c.n_map_chunks} sky-map chunks + gas-column "
+                f"chunks; {len(c.grammage_models)} grammage models")
     elif cfg.run.scenario == "propagation":
         from .propagation.sources import parse_spectra
         n_pts, n_cls = len(cfg.propagation.scan_points()), len(parse_spectra(cfg.sources.spectra))
@@ -71,6 +75,46 @@ def _cmd_data_fetch(args) -> int:
     return 0
 
 
+def _cmd_status(args) -> int:
+    import json
+    from .io.status import StatusError, format_status, run_status
+    try:
+        st = run_status(args.rundir, verify=args.verify)
+    except StatusError as exc:
+        sys.stderr.write(f"hpcsim: error: {exc}\n")
+        return 2
+    print(json.dumps(st, indent=1) if args.json else format_status(st))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from .io.export import ExportError, export_maps, export_spectra
+    csv_dir = args.fits if args.csv is True else args.csv
+    if not args.fits and not csv_dir:
+        sys.stderr.write("hpcsim: error: nothing to export: give --fits DIR and/or --csv DIR\n")
+        return 2
+    try:
+        if args.fits:
+            n = len(export_maps(args.results, args.fits))
+            print(f"wrote {n} HEALPix map(s) as FITS into {args.fits}")
+        if csv_dir:
+            n = len(export_spectra(args.results, csv_dir))
+            print(f"wrote {n} spectrum table(s) as CSV into {csv_dir}")
+    except ExportError as exc:
+        sys.stderr.write(f"hpcsim: error: {exc}\n")
+        return 2
+    return 0
+
+
+def _cmd_merge(args) -> int:
+    from .io.merge import MergeError, merge_rundirs
+    try:
+        return merge_rundirs(args.rundirs, args.output, copy=args.copy, quiet=args.quiet)
+    except MergeError as exc:
+        sys.stderr.write(f"hpcsim: error: {exc}\n")
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hpcsim", description=(
         "Galactic cosmic rays from young massive star clusters: MPI task farm with "
@@ -105,6 +149,26 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("config")
     v.add_argument("-v", "--verbose", action="store_true", help="list every key and default")
     v.set_defaults(func=_cmd_validate)
+    st = sub.add_parser("status", help="progress of a run directory (safe while a job runs)")
+    st.add_argument("rundir")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.add_argument("--verify", action="store_true",
+                    help="also check every task file's checksum (reads them all)")
+    st.set_defaults(func=_cmd_status)
+    e = sub.add_parser("export", help="HEALPix maps as FITS, spectra as CSV")
+    e.add_argument("results", help="a results.h5 file")
+    e.add_argument("--fits", metavar="DIR", help="write the maps/ datasets as HEALPix FITS")
+    e.add_argument("--csv", metavar="DIR", nargs="?", const=True,
+                   help="write the spectra as CSV tables (default: the --fits directory)")
+    e.set_defaults(func=_cmd_export)
+    m = sub.add_parser("merge", help="combine run directories of one configuration (e.g. "
+                                     "job-array blocks) and write results.h5")
+    m.add_argument("rundirs", nargs="+", help="run directories with the same config hash")
+    m.add_argument("-o", "--output", required=True, help="merged run directory")
+    m.add_argument("--copy", action="store_true",
+                   help="copy task files (default: hard links where possible)")
+    m.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    m.set_defaults(func=_cmd_merge)
     return p
 
 

@@ -52,7 +52,8 @@ class RunSection:
     n_sectors: int = _f(4, lo=1, hi=720,
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
     scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse",
-                                                 "stellar_injection", "propagation"),
+                                                 "stellar_injection", "propagation",
+                                                 "cocoons"),
                        doc="population only (seed 000 Sec. 2), population + emission (seed 000, "
                            "the main job), or the seed-001 injection grid")
 
@@ -413,6 +414,91 @@ class SourcesSection:
             raise ConfigError("sources.spectra", str(exc)) from None
 
 
+@dataclass(frozen=True)
+class CocoonsSection:
+    """CR cocoons around sources (seed 002; COCOONS.md).  Cross sections and nuclear data come
+    from the [propagation] section (one implementation for both engines)."""
+
+    # B/C fit (weighted slab, Evoli et al. 2019) over a grid of cocoon grammages
+    chi_grid: list = _f([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0], unit="g cm^-2",
+                        kind="scan", doc="chi_c0 values of the profile likelihood (one task each)")
+    fit_R0: float = _f(20.0, unit="TV", lo=0.01, hi=1e4, doc="R0 of the fit's chi_c(R) (Eq. 6)")
+    halo_height: float = _f(7.0, unit="kpc", lo=0.5, hi=30.0, doc="H (fixed in the fit)")
+    disc_surface_density: float = _f(2.3e-3, unit="g cm^-2", lo=1e-4, hi=0.1,
+                                     doc="mu of the thin gas disc")
+    R_b: float = _f(312.0, unit="GV", lo=1.0, hi=1e6, doc="break of D (Evoli et al. 2019)")
+    d_delta: float = _f(0.2, lo=0.0, hi=1.0, doc="slope change of D at the break")
+    s_break: float = _f(0.1, lo=0.01, hi=1.0, doc="smoothness of the break")
+    injection_slope: float = _f(2.35, lo=1.5, hi=3.5,
+                                doc="slope of the nuclei's injection per unit momentum (R^-slope)")
+    norm_rigidity: float = _f(50.0, unit="GV", lo=5.0, hi=1e3,
+                              doc="primaries (C, N, O, Ne, Mg, Si, Fe) matched to AMS-02 there")
+    z_min: int = _f(4, lo=1, hi=26, doc="lightest element of the slab network")
+    z_max: int = _f(26, lo=5, hi=28, doc="heaviest element of the slab network")
+    e_min: float = _f(0.05, unit="GeV/n", lo=1e-3, hi=10.0, doc="slab energy grid: lowest")
+    e_max: float = _f(2.0e4, unit="GeV/n", lo=100.0, hi=1e7, doc="slab energy grid: highest")
+    e_per_decade: int = _f(20, lo=5, hi=200, doc="slab energy grid points per decade")
+    start_D0: float = _f(2.5e28, unit="cm^2 s^-1", lo=1e27, hi=1e30, doc="fit start: D0 at 1 GV")
+    start_delta: float = _f(0.5, lo=0.2, hi=0.9, doc="fit start: delta")
+    start_v_alfven: float = _f(5.0, unit="km/s", lo=0.0, hi=40.0, doc="fit start: v_A")
+    start_phi: float = _f(0.7, unit="GV", lo=0.1, hi=1.5, doc="fit start: phi")
+    phi_min: float = _f(0.4, unit="GV", lo=0.0, hi=2.0, doc="fit bound: lowest phi")
+    phi_max: float = _f(1.0, unit="GV", lo=0.0, hi=2.0, doc="fit bound: highest phi")
+    # sources (Eqs. 1-4)
+    snr_alpha: float = _f(1.09, lo=-5.0, hi=10.0, doc="Eq. 1 alpha (Green 2015)")
+    snr_beta: float = _f(3.87, lo=0.0, hi=20.0, doc="Eq. 1 beta")
+    snr_z0: float = _f(0.083, unit="kpc", lo=0.001, hi=2.0, doc="Eq. 1 scale height")
+    r_sun: float = _f(8.5, unit="kpc", lo=1.0, hi=20.0, doc="Galactocentric radius of the Sun")
+    disc_radius: float = _f(10.0, unit="kpc", lo=1.0, hi=30.0, doc="R_G")
+    disc_half_height: float = _f(0.1, unit="kpc", lo=0.001, hi=5.0, doc="h")
+    sn_rate: float = _f(1.0 / 30.0, unit="yr^-1", lo=1e-4, hi=1.0, doc="R_SN (Eq. 2)")
+    e_sn: float = _f(1.0e51, unit="erg", lo=1e48, hi=1e53, doc="E_SN")
+    eps_p: float = _f(0.05, lo=0.0, hi=1.0, doc="proton efficiency (Eq. 3)")
+    gamma_p: float = _f(4.26, lo=3.5, hi=5.0, doc="proton momentum slope (Eq. 4)")
+    eps_he: float = _f(0.012, lo=0.0, hi=1.0, doc="helium efficiency")
+    gamma_he: float = _f(4.16, lo=3.5, hi=5.0, doc="helium momentum slope")
+    p_max: float = _f(1.0, unit="PV", lo=1e-3, hi=1e3, doc="cut-off per unit charge (Z PeV/c)")
+    # emission (Eqs. 7-8)
+    emission_chi_c0: float = _f(0.4, unit="g cm^-2", lo=0.0, hi=10.0,
+                                doc="chi_c0 of the emission (seed: 0.4)")
+    grammage_models: list = _f(["exp 20", "exp 10", "exp 50", "exp 90", "broken 1 0.5",
+                                "broken 10 1"], kind="strings",
+                               doc="'exp R0[TV]' (Eq. 6) or 'broken R0[TV] delta' (Eq. B.1); "
+                                   "the first is the main model")
+    e_out_min: float = _f(10.0, unit="GeV", lo=1.0, hi=1e5, doc="gamma/nu energies: lowest")
+    e_out_max: float = _f(3.0e6, unit="GeV", lo=1e3, hi=1e8, doc="gamma/nu energies: highest")
+    e_out_per_decade: int = _f(8, lo=2, hi=40, doc="gamma/nu points per decade")
+    inner_factor: float = _f(0.65, lo=0.0, hi=1.0, doc="LHAASO mask factor, inner region")
+    outer_factor: float = _f(1.0, lo=0.0, hi=1.0, doc="LHAASO mask factor, outer region")
+    n_gas: float = _f(1.0, unit="cm^-3", lo=1e-3, hi=1e4, doc="cocoon gas density of Eqs. 9-10")
+    los_steps: int = _f(2000, lo=100, hi=100000, doc="steps of each line of sight through rho")
+    map_supersample: int = _f(3, lo=0, hi=5, doc="sky maps: pixel averages over 4^k sub-pixels")
+    map_los_steps: int = _f(1000, lo=100, hi=100000, doc="sky maps: steps per line of sight")
+    n_map_chunks: int = _f(8, lo=1, hi=1024, doc="sky-map tasks (pixel ranges)")
+    region_l_step: float = _f(0.25, unit="deg", lo=0.01, hi=5.0, doc="region quadrature step in l")
+    region_b_nodes: int = _f(160, lo=10, hi=10000, doc="region quadrature nodes in b")
+
+    def check(self):
+        if list(self.chi_grid) != sorted(set(self.chi_grid)) or any(x < 0 for x in self.chi_grid):
+            raise ConfigError("cocoons.chi_grid", "must be increasing values >= 0")
+        if len(self.chi_grid) < 3:
+            raise ConfigError("cocoons.chi_grid", "needs at least 3 values (a profile)")
+        if not self.z_min <= 5 < 6 <= self.z_max:
+            raise ConfigError("cocoons.z_min", "the slab network must contain B and C")
+        if not self.e_out_min < self.e_out_max:
+            raise ConfigError("cocoons.e_out_min", "must be < cocoons.e_out_max")
+        if not self.grammage_models:
+            raise ConfigError("cocoons.grammage_models", "give at least one model")
+        if not self.phi_min < self.phi_max:
+            raise ConfigError("cocoons.phi_min", "must be < cocoons.phi_max")
+        from .galaxy.cocoons import GrammageSyntaxError, parse_grammage_model
+        for text in self.grammage_models:
+            try:
+                parse_grammage_model(text)
+            except GrammageSyntaxError as exc:
+                raise ConfigError("cocoons.grammage_models", str(exc)) from None
+
+
 SECTIONS: dict[str, type] = {
     "run": RunSection,
     "population": PopulationSection,
@@ -425,6 +511,7 @@ SECTIONS: dict[str, type] = {
     "injection": InjectionSection,
     "propagation": PropagationSection,
     "sources": SourcesSection,
+    "cocoons": CocoonsSection,
 }
 
 # Keys that do not change results (excluded from the configuration hash).  Every key counts
@@ -445,6 +532,7 @@ class Config:
     injection: InjectionSection = field(default_factory=InjectionSection)
     propagation: PropagationSection = field(default_factory=PropagationSection)
     sources: SourcesSection = field(default_factory=SourcesSection)
+    cocoons: CocoonsSection = field(default_factory=CocoonsSection)
     source: str = ""  # path of the TOML file it came from (not hashed)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:

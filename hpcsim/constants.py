@@ -37,6 +37,7 @@ KM = 1.0e5  # cm
 GEV = 1.0e9 * EV  # erg
 TEV = 1.0e12 * EV  # erg
 PEV = 1.0e15 * EV  # erg
+ERG_PER_GEV = GEV  # 1 GeV in erg (the same number; named for conversions)
 
 # --- derived conveniences ---
 MSUN_PER_YR = M_SUN / YR  # g s^-1

@@ -45,6 +45,9 @@ def make_scenario(cfg: Config):
     if cfg.run.scenario == "stellar_injection":
         from .scenarios.stellar_injection import InjectionScenario
         return InjectionScenario(cfg)
+    if cfg.run.scenario == "cocoons":
+        from .scenarios.cocoons import CocoonsScenario
+        return CocoonsScenario(cfg)
     if cfg.run.scenario == "propagation":
         from .scenarios.propagation import PropagationScenario
         return PropagationScenario(cfg)

@@ -96,3 +96,10 @@ def test_propagation_scan_one_vs_two_ranks_bit_identical():
     from test_propagation_scenario import small_config
     cfg = small_config("scan_D0 = [3.0e28, 5.0e28]\nscan_v_alfven = [0.0, 20.0]")
     assert _mpi_equals_serial(cfg, MPI.COMM_WORLD)
+
+
+@pytest.mark.mpi(min_size=2)
+def test_cocoons_one_vs_two_ranks_bit_identical():
+    from mpi4py import MPI
+    from test_cocoons import small_config as cocoon_config
+    assert _mpi_equals_serial(cocoon_config(), MPI.COMM_WORLD)

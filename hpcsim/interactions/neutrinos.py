@@ -38,7 +38,7 @@ except ImportError as exc:  # pragma: no cover - reported at call time
     _aaf = None
     _AAF_ERROR = exc
 
-__all__ = ["AAFRAG_E_TOT_MIN", "aafrag_dsigma", "dsigma_dE_nu_all", "dsigma_dE_gamma_aafrag",
+__all__ = ["AAFRAG_E_TOT_MIN", "aafrag_dsigma", "aafrag_dsigma_etot", "dsigma_dE_nu_all", "dsigma_dE_gamma_aafrag",
            "dsigma_p_he"]
 
 #: lowest tabulated projectile total energy of the AAfrag p-p and p-He tables [GeV]
@@ -66,14 +66,21 @@ def aafrag_dsigma(channel: str, t_p, e_out, primary_target: str = "p-p"):
     Interpolation between tabulated projectile energies is aafragpy's own log-log "curve
     morphing" (aafragpy.get_cross_section); Koldobskiy et al. 2021.
     """
+    t = np.atleast_1d(np.asarray(t_p, dtype=float))
+    return aafrag_dsigma_etot(channel, t + M_PROTON_GEV, e_out, primary_target)
+
+
+def aafrag_dsigma_etot(channel: str, e_tot, e_out, primary_target: str = "p-p"):
+    """As :func:`aafrag_dsigma` but for the projectile's TOTAL energy per nucleus e_tot [GeV]
+    (aafragpy's own variable), any projectile-target pair aafragpy tabulates ("p-p", "p-He",
+    "He-p", "He-He")."""
     aaf = _require_aafrag()
     sec = _SECONDARY[channel]
-    t = np.atleast_1d(np.asarray(t_p, dtype=float))
+    e_tot = np.atleast_1d(np.asarray(e_tot, dtype=float))
     e = np.atleast_1d(np.asarray(e_out, dtype=float))
-    e_tot = t + M_PROTON_GEV
     lo, hi = _table_range(sec, primary_target)
     inside = (e_tot >= lo) & (e_tot <= hi)
-    out = np.zeros((t.size, e.size))
+    out = np.zeros((e_tot.size, e.size))
     if np.any(inside):
         cs, _, _ = aaf.get_cross_section(sec, primary_target, e_tot[inside], e,
                                          outside_bounds="zeros")

@@ -178,28 +178,27 @@ def loss_per_grammage(tr: SlabTransport, kin: Kinematics, Z: int, A: int, f_he: 
 
 def solve_species(e_kn, X, sigma_over_m, lam, Q):
     """I(T) of Eq. (1) on the grid ``e_kn`` (module docstring's downward exponential steps).
-    X [g cm^-2], sigma_over_m [cm^2 g^-1], lam [GeV/n per g cm^-2] (<= 0), Q per g cm^-2."""
+    X [g cm^-2], sigma_over_m [cm^2 g^-1], lam [GeV/n per g cm^-2] (<= 0), Q per g cm^-2;
+    Q may carry leading axes (several independent source sets solved at once)."""
     T = np.asarray(e_kn, dtype=float)
+    Q = np.asarray(Q, dtype=float)
     rate = 1.0 / X + sigma_over_m  # per g cm^-2
     L = np.abs(lam)
-    n = T.size
-    I = np.empty(n)
     if not np.any(L > 0):
         return Q / rate
-    F = 0.0
+    I = np.empty_like(Q)
     # top node: the local solution (losses negligible at the highest energy)
-    I[-1] = Q[-1] / rate[-1]
-    F = L[-1] * I[-1]
-    for i in range(n - 2, -1, -1):
-        dT = T[i + 1] - T[i]
+    I[..., -1] = Q[..., -1] / rate[-1]
+    F = L[-1] * I[..., -1]
+    for i in range(T.size - 2, -1, -1):
         if L[i] <= 0:
-            I[i] = Q[i] / rate[i]
-            F = 0.0
+            I[..., i] = Q[..., i] / rate[i]
+            F = np.zeros_like(F)
             continue
         a = rate[i] / L[i]
-        e = np.exp(-a * dT)
-        F = F * e + Q[i] / a * (-np.expm1(-a * dT))
-        I[i] = F / L[i]
+        x = a * (T[i + 1] - T[i])
+        F = F * np.exp(-x) + Q[..., i] / a * (-np.expm1(-x))
+        I[..., i] = F / L[i]
     return I
 
 
@@ -229,7 +228,10 @@ class SlabNetwork:
 
     def __init__(self, nuclides, xsec, composition, e_kn, m_n: float, f_he: float = 0.11):
         from .nuclides import order_species
-        self.nuclides, self.xsec, self.composition = nuclides, xsec, composition
+        # several compositions are solved at once (a leading axis of every result)
+        self.compositions = list(composition) if isinstance(composition, (list, tuple)) \
+            else [composition]
+        self.nuclides, self.xsec = nuclides, xsec
         self.e_kn = np.asarray(e_kn, dtype=float)
         self.m_n, self.f_he = m_n, f_he
         self.m_h = M_PROTON * (1.0 + 4.0 * f_he)  # gas mass per H atom [g]
@@ -238,24 +240,28 @@ class SlabNetwork:
         self.kin = {s: Kinematics.of(self.e_kn, s[1], s[0], m_n) for s in self.order}
         self.sigma = {s: xsec.inelastic(s[0], s[1], self.e_kn) * MB for s in self.order}
         self.injected = {}
-        for iso in sorted(composition.isotopes):
-            d = nuclides.final(*iso)
-            if d is not None:
-                self.injected.setdefault(d, []).append(iso)
+        for comp in self.compositions:
+            for iso in sorted(comp.isotopes):
+                d = nuclides.final(*iso)
+                if d is not None and iso not in self.injected.get(d, []):
+                    self.injected.setdefault(d, []).append(iso)
 
     def primary(self, s) -> np.ndarray:
         """Disc injection of species s per unit E_k/n and per unit v (the 1/(mu v) of the
-        source per grammage without mu), arbitrary units; injected short-lived isotopes count
-        as their long-lived descendant."""
-        q = np.zeros_like(self.e_kn)
+        source per grammage without mu), arbitrary units, shape (compositions, energies);
+        injected short-lived isotopes count as their long-lived descendant."""
+        q = np.zeros((len(self.compositions), self.e_kn.size))
         for Z, A in self.injected.get(s, ()):
             kin = Kinematics.of(self.e_kn, A, Z, self.m_n)
-            qp = self.composition.isotopes[(Z, A)].spectrum(kin.rigidity)  # per unit momentum
-            q += qp * A / kin.beta / (kin.beta * C_LIGHT)  # dp/dT_n = A / beta; then / v
+            for g, comp in enumerate(self.compositions):
+                inj = comp.isotopes.get((Z, A))
+                if inj is not None:  # per unit momentum -> per E_k/n (dp/dT_n = A/beta), / v
+                    q[g] += inj.spectrum(kin.rigidity) * A / kin.beta / (kin.beta * C_LIGHT)
         return q
 
     def solve(self, tr: SlabTransport, cocoon: Cocoon = Cocoon()) -> dict:
-        """{species: I(T)} disc densities per unit E_k/n (units of the primary / mu)."""
+        """{species: I(T)} disc densities per unit E_k/n (units of the primary / mu), shape
+        (compositions, energies)."""
         out = {}
         src = {s: self.primary(s) / tr.mu for s in self.order}
         prim = {s: src[s].copy() for s in self.order}
@@ -278,6 +284,6 @@ class SlabNetwork:
                 src[daughter] = src[daughter] + decay_feed(tr, kin, tau) * I
         return out
 
-    def fluxes(self, I: dict) -> dict:
-        """{species: J(E_k/n)} = v I / 4 pi (arbitrary units)."""
-        return {s: self.kin[s].beta * C_LIGHT * I[s] / (4.0 * np.pi) for s in I}
+    def fluxes(self, I: dict, g: int = 0) -> dict:
+        """{species: J(E_k/n)} = v I / 4 pi of composition ``g`` (arbitrary units)."""
+        return {s: self.kin[s].beta * C_LIGHT * I[s][g] / (4.0 * np.pi) for s in I}
