@@ -18,6 +18,11 @@ def _cmd_validate(args) -> int:
     if cfg.run.scenario == "stellar_injection":
         what = (f"{cfg.injection.n_masses} single-star masses (+ 40, 80, 120 Msun) and "
                 f"{len(cfg.injection.m_up)} cluster winds")
+    elif cfg.run.scenario == "knee":
+        from .scenarios.knee import KneeScenario
+        k = KneeScenario(cfg)
+        what = (f"{k.n_inj} injection + {k.n_fit} transport points + 4 source classes = "
+                f"{k.n_tasks} tasks")
     elif cfg.run.scenario == "cocoons":
         c = cfg.cocoons
         what = (f"{len(c.chi_grid)} chi_c0 fits + {c.n_map_chunks} sky-map chunks + gas-column "
