@@ -53,7 +53,7 @@ class RunSection:
                         doc="Galactocentric azimuthal sectors per realisation (one task each)")
     scenario: str = _f("ymsc_diffuse", choices=("ymsc_population", "ymsc_diffuse",
                                                  "stellar_injection", "propagation",
-                                                 "cocoons"),
+                                                 "cocoons", "knee"),
                        doc="population only (seed 000 Sec. 2), population + emission (seed 000, "
                            "the main job), or the seed-001 injection grid")
 
@@ -499,6 +499,44 @@ class CocoonsSection:
                 raise ConfigError("cocoons.grammage_models", str(exc)) from None
 
 
+@dataclass(frozen=True)
+class KneeSection:
+    """Seed 001 Sec. IV: the four source classes propagated to Earth (knee.py scenario).  The
+    transport grid to fit is the [propagation] scan; its propagation grid is [propagation]'s
+    with fit_z_max / fit_e_max; the classes use the [propagation] grid."""
+
+    run_injection: bool = _f(True, doc="also run the seed-001 injection stage (MIST tracks)")
+    power_snr: float = _f(1.0e49, unit="erg/yr", lo=0.0, doc="SNR energy budget (seed Sec. III.3)")
+    power_o_type: float = _f(5.0e48, unit="erg/yr", lo=0.0,
+                             doc="O-type wind budget (half of the 1e49 erg/yr of small clusters)")
+    power_wr: float = _f(5.0e48, unit="erg/yr", lo=0.0, doc="WR wind budget (the other half)")
+    power_msc: float = _f(4.0e48, unit="erg/yr", lo=0.0, doc="MSC budget (seed Eq. 14)")
+    norm_rigidity: float = _f(100.0, unit="GV", lo=1.0, hi=1e6,
+                              doc="the sum is normalised on AMS-02 protons there")
+    fit_data: list = _f(["AMS-02 B/C", "AMS-02 B/O", "DAMPE B/C", "DAMPE B/O"], kind="strings",
+                        doc="ratios fitted by the transport grid ('EXPERIMENT A/B')")
+    fit_x_min: float = _f(1.0, unit="GV or GeV/n", lo=0.0, doc="data below this are not fitted")
+    fit_phi: list = _f([0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0], unit="GV",
+                       kind="scan", doc="force-field potentials profiled for each point")
+    fit_z_max: int = _f(8, lo=5, hi=28, doc="network of the fit (B/C, B/O need Z <= 8)")
+    fit_e_max: float = _f(1.0e5, unit="GeV/n", lo=1e3, hi=1e9, doc="energy grid of the fit")
+    typeia_age: float = _f(5.0e4, unit="yr", lo=1.0, doc="nearby Type Ia SNR: age")
+    typeia_distance: float = _f(1.0, unit="kpc", lo=0.01, doc="distance")
+    typeia_slope: float = _f(2.0, lo=1.0, hi=4.0, doc="injection slope in rigidity")
+    typeia_energy: float = _f(5.5e50, unit="erg", lo=0.0, doc="CR energy above 1 GV")
+
+    def check(self):
+        from .propagation.transport_fit import ELEMENTS
+        for text in self.fit_data:
+            tok = text.split()
+            if len(tok) != 2 or tok[0] not in ("AMS-02", "DAMPE", "CALET") or "/" not in tok[1] \
+                    or any(x not in ELEMENTS for x in tok[1].split("/")):
+                raise ConfigError("knee.fit_data", f"{text!r}: write 'EXPERIMENT A/B', e.g. "
+                                  "'AMS-02 B/C'")
+        if not self.fit_phi:
+            raise ConfigError("knee.fit_phi", "give at least one potential")
+
+
 SECTIONS: dict[str, type] = {
     "run": RunSection,
     "population": PopulationSection,
@@ -512,6 +550,7 @@ SECTIONS: dict[str, type] = {
     "propagation": PropagationSection,
     "sources": SourcesSection,
     "cocoons": CocoonsSection,
+    "knee": KneeSection,
 }
 
 # Keys that do not change results (excluded from the configuration hash).  Every key counts
@@ -533,6 +572,7 @@ class Config:
     propagation: PropagationSection = field(default_factory=PropagationSection)
     sources: SourcesSection = field(default_factory=SourcesSection)
     cocoons: CocoonsSection = field(default_factory=CocoonsSection)
+    knee: KneeSection = field(default_factory=KneeSection)
     source: str = ""  # path of the TOML file it came from (not hashed)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:

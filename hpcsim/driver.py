@@ -45,6 +45,9 @@ def make_scenario(cfg: Config):
     if cfg.run.scenario == "stellar_injection":
         from .scenarios.stellar_injection import InjectionScenario
         return InjectionScenario(cfg)
+    if cfg.run.scenario == "knee":
+        from .scenarios.knee import KneeScenario
+        return KneeScenario(cfg)
     if cfg.run.scenario == "cocoons":
         from .scenarios.cocoons import CocoonsScenario
         return CocoonsScenario(cfg)
@@ -108,10 +111,24 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
         progress.update()
 
     failure = None
-    try:
-        complete = run_farm(pending, scenario.compute, on_result, comm=comm, stop=stop)
-    except FarmError as exc:  # raised on rank 0 only, after every worker has stopped
-        complete, failure = False, str(exc)
+    complete = True
+    # a scenario may split its tasks into phases: phase k starts when every task of the
+    # earlier phases is done (and written), after ``prepare_phase(k, read_task)`` on every rank
+    phases = scenario.phases() if hasattr(scenario, "phases") else [range(n_tasks)]
+    for k, ids in enumerate(phases):
+        if k > 0:
+            comm.barrier()
+            scenario.prepare_phase(k, rd.read_task)
+        ids = set(ids)
+        todo = [t for t in pending if t in ids]
+        try:
+            ok = run_farm(todo, scenario.compute, on_result, comm=comm, stop=stop)
+        except FarmError as exc:  # raised on rank 0 only, after every worker has stopped
+            ok, failure = False, str(exc)
+        ok = comm.bcast(bool(ok and failure is None), root=0)
+        if not ok:
+            complete = False
+            break
     code = EXIT_OK
     if comm.rank == 0:
         if failure is not None:

@@ -541,3 +541,26 @@ def cr_measurement(experiment, quantity, x_kind=None):
     return CRMeasurement(exp, q, kind, x=_col(c, "x"), y=_col(c, "y"), stat_lo=_col(c, "stat_lo"),
                          stat_up=_col(c, "stat_up"), sys_lo=_col(c, "sys_lo"), sys_up=_col(c, "sys_up"),
                          x_unit=CR_X_UNITS[kind], y_unit=y_unit, citation=citation, source=fname, **edges)
+
+
+def cr_to_rigidity(m, Z: int, A: int, m_n: float = 0.938272):
+    """(R [GV], J per GV, error per GV) of a flux measurement given vs rigidity, kinetic energy
+    per nucleon, kinetic or total energy per particle, for a nucleus (Z, A) (the element's
+    dominant isotope: a display convention for element data)."""
+    x, y, e = np.asarray(m.x, dtype=float), np.asarray(m.y, dtype=float), m.err()
+    if m.x_kind == "rigidity":
+        return x, y, e
+    if m.x_kind == "ekn":
+        tn = x
+    elif m.x_kind == "ekin":
+        tn = x / A
+    elif m.x_kind == "etot":
+        tn = x / A - m_n
+    else:
+        raise ValueError(f"unknown x_kind {m.x_kind!r}")
+    pn = np.sqrt(tn * (tn + 2 * m_n))
+    R = A * pn / Z
+    # dJ/dR = dJ/dx dx/dR; dT_n/dR = beta Z/A, dx/dT_n = 1 (ekn) or A (ekin, etot)
+    beta = pn / (tn + m_n)
+    jac = beta * Z / A * (1.0 if m.x_kind == "ekn" else A)
+    return R, y * jac, e * jac

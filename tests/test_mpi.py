@@ -103,3 +103,10 @@ def test_cocoons_one_vs_two_ranks_bit_identical():
     from mpi4py import MPI
     from test_cocoons import small_config as cocoon_config
     assert _mpi_equals_serial(cocoon_config(), MPI.COMM_WORLD)
+
+
+@pytest.mark.mpi(min_size=2)
+def test_knee_one_vs_two_ranks_bit_identical():
+    from mpi4py import MPI
+    from test_knee import small_config as knee_config
+    assert _mpi_equals_serial(knee_config(), MPI.COMM_WORLD)

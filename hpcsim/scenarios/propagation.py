@@ -52,11 +52,16 @@ def point_label(k: int) -> str:
 class PropagationScenario:
     name = "propagation"
 
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg: Config, compositions: dict | None = None,
+                 points: list | None = None):
+        """``compositions`` ({class: SourceComposition}) and ``points`` (list of parameter
+        dicts) replace the configuration's spectra strings and scan lists (for scenarios that
+        build their sources in code, e.g. the seed-001 source classes)."""
         self.cfg = cfg
         pc = cfg.propagation
-        self.points = pc.scan_points()
-        self.compositions = parse_spectra(cfg.sources.spectra)
+        self.points = points if points is not None else pc.scan_points()
+        self.compositions = (compositions if compositions is not None
+                             else parse_spectra(cfg.sources.spectra))
         self.classes = sorted(self.compositions)
         self.quiet = False
         # fail early (every rank, before any task or file) on missing data

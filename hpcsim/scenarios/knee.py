@@ -1,0 +1,305 @@
+"""Scenario "knee": seed 001 Sec. IV — SNRs, O-type and WR winds and massive-star-cluster winds
+propagated to Earth (Figs. 8-10), with the injection stage of Secs. II-III in the same job.
+
+Phase 0 (one task each, any order):
+* the seed-001 injection grid (:class:`~.stellar_injection.InjectionScenario`), if
+  ``knee.run_injection``;
+* the transport grid: the [propagation] scan (D0, delta, eta, R_h, delta_h, v_A ...) with a
+  Z <= ``fit_z_max`` network injected by the SNR class, each point scored against B/C and B/O
+  (``knee.fit_data``) with phi profiled (:mod:`hpcsim.propagation.transport_fit`).
+Phase 1 (after every phase-0 task is done and written; :meth:`prepare_phase`):
+* the four source classes (:mod:`hpcsim.propagation.source_classes`) propagated with the best
+  transport point on the [propagation] grid (H ... Ni), one task per class (linearity).
+Reduction: the class weights from their energy budgets (power above 1 GV), one factor from the
+AMS-02 proton flux at ``norm_rigidity``; element spectra per class and total, LIS and modulated
+with the best phi; the nearby Type Ia SNR (:mod:`hpcsim.propagation.nearby_source`); the seed's
+claims as numbers (dominant classes, hardening and knee rigidities, H/He at the knee, Mg/Si/S and
+Fe slopes with and without the Type Ia source).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+import numpy as np
+
+from ..config import Config, SCAN_KEYS
+from ..observations import cr_measurement
+from ..propagation.nearby_source import burst_number_fractions, burst_spectra
+from ..propagation.observables import LocalFluxes, SunFluxes
+from ..propagation.source_classes import CLASSES, LABELS, class_injections, class_weights
+from ..propagation.transport_fit import profile_phi, ratio_from_measurement
+from .propagation import PropagationScenario
+
+FLUX_R = "m^-2 s^-1 sr^-1 GV^-1"
+ELEMENTS_OUT = (1, 2, 6, 7, 8, 10, 12, 14, 16, 26)
+BANDS_GV = ((1e1, 1e2), (1e2, 1e3), (1e3, 1e4), (1e4, 1e5), (1e5, 1e6), (1e6, 1e7))
+
+
+class KneeScenario:
+    name = "knee"
+
+    def __init__(self, cfg: Config):
+        self.cfg = cfg
+        kc, pc = cfg.knee, cfg.propagation
+        self.quiet = False
+        self.inj = None
+        if kc.run_injection:
+            from .stellar_injection import InjectionScenario
+            self.inj = InjectionScenario(cfg)
+        self.n_inj = self.inj.n_tasks if self.inj else 0
+        cfg_fit = replace(cfg, propagation=replace(pc, z_max=kc.fit_z_max, e_max=kc.fit_e_max,
+                                                   keep_full=[]))
+        self.fit = PropagationScenario(cfg_fit, compositions={"snr": class_injections("snr")})
+        self.n_fit = self.fit.n_tasks
+        self.comps = {c: class_injections(c) for c in CLASSES}
+        self.data = [self._inside_grid(ratio_from_measurement(t, cr_measurement(*t.split()),
+                                                              kc.fit_x_min))
+                     for t in kc.fit_data]
+        self.cls = None
+        self.best = None
+
+    def _inside_grid(self, d):
+        """The data points the fit's energy grid covers (B and C isotopes with A/Z <= 2.2)."""
+        kc, pc = self.cfg.knee, self.cfg.propagation
+        lo, hi = pc.e_min, kc.fit_e_max
+        if d.x_kind == "rigidity":
+            m = 0.938272
+            lo, hi = (2.2 * np.sqrt(e * (e + 2 * m)) for e in (lo, hi))
+        keep = (d.x >= lo) & (d.x <= hi)
+        if not keep.any():
+            from ..config import ConfigError
+            raise ConfigError("knee.fit_data", f"{d.name}: no data point inside the fit's "
+                              f"energy grid ({pc.e_min} - {kc.fit_e_max} GeV/n)")
+        return replace(d, x=d.x[keep], y=d.y[keep], sigma=d.sigma[keep])
+
+    @property
+    def n_tasks(self) -> int:
+        return self.n_inj + self.n_fit + len(CLASSES)
+
+    def phases(self):
+        return [range(0, self.n_inj + self.n_fit), range(self.n_inj + self.n_fit, self.n_tasks)]
+
+    def schedule(self, pending):
+        inj = [t for t in pending if t < self.n_inj]
+        if self.inj is not None and hasattr(self.inj, "schedule"):
+            inj = self.inj.schedule(inj)
+        return inj + [t for t in pending if t >= self.n_inj]
+
+    # -- the transport fit ---------------------------------------------------------------------
+    def score(self, read_task):
+        """chi^2 (phi profiled) of every transport point -> (chi2, phi, per-dataset chi2)."""
+        pc = self.cfg.propagation
+        rows = []
+        for k, point in enumerate(self.fit.points):
+            g = self.fit.grid(point)
+            d = read_task(self.n_inj + k)
+            sf = SunFluxes(self.fit._result(g, d), pc.observer_r, (pc.norm_energy, 1.0, "p"))
+            rows.append(profile_phi(sf, self.data, np.array(self.cfg.knee.fit_phi))[:3])
+        chi2 = np.array([r[0] for r in rows])
+        return chi2, np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
+
+    def prepare_phase(self, k: int, read_task):
+        chi2, phi, _ = self.score(read_task)
+        i = int(np.argmin(chi2))
+        self.best = {"index": i, "point": self.fit.points[i], "phi": float(phi[i]),
+                     "chi2": float(chi2[i])}
+        self.cls = PropagationScenario(self.cfg, compositions=self.comps,
+                                       points=[self.fit.points[i]])
+        self.cls.quiet = self.quiet
+
+    # -- tasks ---------------------------------------------------------------------------------
+    def compute(self, tid: int) -> dict[str, np.ndarray]:
+        if tid < self.n_inj:
+            return self.inj.compute(tid)
+        if tid < self.n_inj + self.n_fit:
+            self.fit.quiet = True
+            return self.fit.compute(tid - self.n_inj)
+        if not self.quiet:
+            c = CLASSES[tid - self.n_inj - self.n_fit]
+            sys.stderr.write(f"[hpcsim]   propagating {LABELS[c]} with point "
+                             f"{self.best['index']} ...\n")
+        return self.cls.compute(self.cls.classes.index(CLASSES[tid - self.n_inj - self.n_fit]))
+
+    # -- reduction -----------------------------------------------------------------------------
+    def reduce(self, read_task, cache_dir=None, quiet=True):
+        kc, pc = self.cfg.knee, self.cfg.propagation
+        out, units = {}, {}
+        if self.inj is not None:
+            o, u = self.inj.reduce(read_task, cache_dir=cache_dir, quiet=quiet)
+            out.update(o)
+            units.update(u)
+
+        def put(name, arr, unit):
+            out[name] = np.asarray(arr)
+            units[name] = unit
+
+        # transport fit
+        chi2, phi, per = self.score(read_task)
+        n_data = sum(d.y.size for d in self.data)
+        for key in SCAN_KEYS:
+            put(f"knee/fit/{key}", [p.get(key, getattr(pc, key)) for p in self.fit.points],
+                "scan values (propagation units)")
+        put("knee/fit/chi2", chi2, f"1 ({n_data} points: {', '.join(kc.fit_data)})")
+        put("knee/fit/phi", phi, "GV (best potential of each point)")
+        put("knee/fit/chi2_per_dataset", per, "1 [point x dataset]")
+        put("knee/fit/datasets", np.array(kc.fit_data, dtype="S"), "dataset names")
+        i = self.best["index"]
+        put("knee/fit/best_index", np.array(i), "point index")
+        spread = {}
+        for lev in (1.0, 4.0):
+            ok = chi2 <= chi2[i] + lev
+            for key in SCAN_KEYS:
+                vals = np.array([p.get(key, getattr(pc, key)) for p in self.fit.points])[ok]
+                spread[(lev, key)] = (vals.min(), vals.max())
+                put(f"knee/fit/spread_{lev:g}/{key}", np.array([vals.min(), vals.max()]),
+                    f"range over points with chi2 <= min + {lev:g}")
+        self.spread = spread
+        # the four classes with their energy budgets, then one factor from AMS-02 protons
+        powers = {"snr": kc.power_snr, "o_type": kc.power_o_type, "wr": kc.power_wr,
+                  "msc": kc.power_msc}
+        w = class_weights(self.comps, powers)
+        g = self.cls.grid(self.best["point"])
+        self.r_grid_max = float(g.kinematics(1, 1).rigidity[-1])
+        code = {}
+        for j, c in enumerate(CLASSES):
+            d = read_task(self.n_inj + self.n_fit + j)
+            sf = SunFluxes(self.cls._result(g, d), pc.observer_r, (pc.norm_energy, 1.0, "p"))
+            code[c] = {s: w[c] * sf._code[s] for s in sf.species}  # common code units
+        phib = self.best["phi"]
+        lfs = {c: LocalFluxes(g.e_kn, code[c], 1.0, g.m_n) for c in CLASSES}
+        # the total is the sum of the classes' element spectra (so the parts add up exactly)
+        ams = cr_measurement("AMS-02", "H")
+        model_p = sum(lfs[c].element_rigidity(1, [kc.norm_rigidity], phib)[0] for c in CLASSES)
+        data_p = float(np.exp(np.interp(np.log(kc.norm_rigidity), np.log(ams.x), np.log(ams.y))))
+        factor = data_p / model_p
+        for c in CLASSES:
+            lfs[c].factor = factor
+        R = np.geomspace(1.0, 3.0e7, 301)
+        put("knee/rigidity", R, "GV")
+        put("knee/phi", np.array(phib), "GV (best fit)")
+        put("knee/class_weights", np.array([w[c] for c in CLASSES]),
+            f"relative injection factors of {', '.join(CLASSES)} (from {powers})")
+        put("knee/elements", np.array(ELEMENTS_OUT), "Z (rows)")
+        spectra = {}
+        for tag, ph in (("lis", 0.0), ("mod", phib)):
+            total = 0.0
+            for c in CLASSES:
+                arr = np.array([lfs[c].element_rigidity(z, R, ph) for z in ELEMENTS_OUT])
+                put(f"knee/classes/{c}/flux_{tag}", arr, f"{FLUX_R} [element x R]")
+                spectra[(c, tag)] = arr
+                total = total + arr
+            put(f"knee/total/flux_{tag}", total, f"{FLUX_R} [element x R]")
+            spectra[("total", tag)] = total
+        # nearby Type Ia SNR (3D Green's function with the fitted D_xx)
+        tr = self.cls.transport(self.best["point"])
+        from ..propagation.grid import Kinematics
+
+        def d_of(Z, A, Rg):
+            pn = Rg * Z / A
+            e_kn = np.sqrt(pn ** 2 + g.m_n ** 2) - g.m_n
+            return tr.d_xx(Kinematics.of(e_kn, A, Z, g.m_n))
+        ia = burst_spectra(R, d_of, burst_number_fractions(), kc.typeia_slope, kc.typeia_energy,
+                           kc.typeia_age, kc.typeia_distance)
+        ia_arr = np.array([ia.get(z, np.zeros_like(R)) for z in ELEMENTS_OUT])
+        put("knee/typeia/flux", ia_arr, f"{FLUX_R} [element x R] (LIS; unmodulated)")
+        self.claims = self._claims(R, spectra, ia_arr, put)
+        self.view = out
+        return out, units
+
+    def _claims(self, R, sp, ia, put):
+        """The seed's Sec. IV statements as numbers (LIS spectra)."""
+        zi = {z: k for k, z in enumerate(ELEMENTS_OUT)}
+        lnR = np.log(R)
+        claims = {}
+        dom = np.zeros((2, len(BANDS_GV)), dtype=np.int64)
+        for a, z in enumerate((1, 2)):
+            for b, (lo, hi) in enumerate(BANDS_GV):
+                j = int(np.argmin(np.abs(lnR - np.log(np.sqrt(lo * hi)))))
+                dom[a, b] = int(np.argmax([sp[(c, "lis")][zi[z], j] for c in CLASSES]))
+        put("knee/claims/dominant_class", dom,
+            f"index into {CLASSES} [p, He x bands {BANDS_GV} GV, geometric centres]")
+        claims["dominant"] = dom
+
+        def index(flux):
+            return np.gradient(np.log(np.maximum(flux, 1e-300)), lnR)
+
+        def hardening(flux, r_lo, r_hi):
+            """Rigidity of the fastest rise of the spectral index in [r_lo, r_hi] (NaN if the
+            index never rises by more than 0.02 per e-fold there)."""
+            ds = np.gradient(index(flux), lnR)
+            sel = np.where((R > r_lo) & (R < r_hi))[0]
+            k = sel[np.argmax(ds[sel])]
+            return float(R[k]) if ds[k] > 0.02 else np.nan
+        for z, name in ((1, "p"), (2, "He"), (6, "C"), (8, "O")):
+            f = sp[("total", "lis")][zi[z]]
+            vals = np.array([hardening(f, 50.0, 2.0e4), hardening(f, 2.0e4, 3.0e6)])
+            put(f"knee/claims/hardening_{name}", vals,
+                "GV (fastest hardening in 50 GV-20 TV and in 20 TV-3 PV)")
+            claims[f"hard_{name}"] = vals
+        # knee: the break of a smoothly broken power law fitted to p between 0.3 and 30 PV
+        # (the form of our fit to the LHAASO data, observations.lhaaso_knee_rigidity)
+        r_top = min(3.0e7, self.r_grid_max / 1.5)
+        knee = broken_power_law_break(R, sp[("total", "lis")][zi[1]], 3.0e5, r_top)
+        put("knee/claims/knee_rigidity", np.array(knee),
+            f"GV (smoothly broken power law fitted to p, 3e5-{r_top:.2g} GV)")
+        j = int(np.argmin(np.abs(R - knee)))
+        h_he = sp[("total", "lis")][zi[1], j] / sp[("total", "lis")][zi[2], j]
+        put("knee/claims/h_he_at_knee", np.array(h_he), "1 (p/He at the knee rigidity)")
+        from ..observations import lhaaso_knee_rigidity
+        put("knee/claims/lhaaso_knee_proton", np.array(lhaaso_knee_rigidity("proton")),
+            "GV (value, 1 sigma; our fit to the LHAASO proton spectrum)")
+        from ..propagation.source_classes import TABLE3
+        put("knee/claims/msc_injected_h_he", np.array(TABLE3["msc"][1] / TABLE3["msc"][2]),
+            "1 (seed Table 3, equal rigidity)")
+        claims.update(knee=knee, h_he=h_he)
+        # slope change 100 GV-1 TV -> 1-10 TV (hardening = positive)
+        def dslope(flux):
+            s = index(flux)
+            lo = (R > 1e2) & (R < 1e3)
+            hi = (R > 1e3) & (R < 1e4)
+            return float(s[hi].mean() - s[lo].mean())
+        tot = sp[("total", "lis")]
+        ch = np.array([dslope(tot[zi[z]]) for z in ELEMENTS_OUT])
+        put("knee/claims/slope_change_1TV", ch, "1 (index 1-10 TV minus 0.1-1 TV, per element)")
+        ch_ia = np.array([dslope(tot[zi[z]] + ia[zi[z]]) for z in ELEMENTS_OUT])
+        put("knee/claims/slope_change_1TV_with_typeia", ch_ia, "1 (with the Type Ia source)")
+        claims.update(dslope=dict(zip(ELEMENTS_OUT, ch)), dslope_ia=dict(zip(ELEMENTS_OUT, ch_ia)))
+        return claims
+
+    def summary(self, out: dict) -> str:
+        b = self.best
+        c = self.claims
+        name = {1: "p", 2: "He", 6: "C", 7: "N", 8: "O", 10: "Ne", 12: "Mg", 14: "Si", 16: "S",
+                26: "Fe"}
+        lines = [f"knee: best transport point {b['index']} {b['point']} phi = {b['phi']:.2f} GV, "
+                 f"chi^2 = {b['chi2']:.1f}"]
+        for a, z in enumerate(("p", "He")):
+            doms = ", ".join(f"{lo:.0e}-{hi:.0e} GV: {CLASSES[c['dominant'][a, k]]}"
+                             for k, (lo, hi) in enumerate(BANDS_GV))
+            lines.append(f"  dominant class for {z}: {doms}")
+        for z in ("p", "He", "C", "O"):
+            lines.append(f"  hardenings of {z}: "
+                         + ", ".join(f"{x:.3g} GV" for x in c[f"hard_{z}"]))
+        lines.append(f"  knee (p) at {c['knee']:.3g} GV; p/He there {c['h_he']:.2f}")
+        lines.append("  index change 0.1-1 TV -> 1-10 TV: " + ", ".join(
+            f"{name[z]} {c['dslope'][z]:+.3f}" for z in ELEMENTS_OUT))
+        lines.append("  ... with the Type Ia SNR: " + ", ".join(
+            f"{name[z]} {c['dslope_ia'][z]:+.3f}" for z in (14, 16, 26, 8, 12)))
+        return "\n".join(lines)
+
+
+def broken_power_law_break(R, J, r_lo, r_hi, w=0.1):
+    """Break rigidity [GV] of J ~ (R/R_b)^-g1 [1 + (R/R_b)^(1/w)]^(-(g2 - g1) w) fitted to the
+    log of J between r_lo and r_hi (least squares, equal weights)."""
+    from scipy.optimize import curve_fit
+    sel = (R >= r_lo) & (R <= r_hi) & (J > 0)
+    x, y = np.log(R[sel] / 1e6), np.log(J[sel])
+
+    def f(x, la, lb, g1, g2):
+        r = x - lb
+        return la - g1 * r - (g2 - g1) * w * np.logaddexp(0.0, r / w)
+    p0 = [y[len(y) // 2], np.log(3.0), 2.7, 3.5]
+    popt, _ = curve_fit(f, x, y, p0=p0, maxfev=20000)
+    return float(np.exp(popt[1]) * 1e6)
