@@ -13,8 +13,10 @@
 # parameter point (propagation scans: NBLOCKS = number of points gives one point per element).
 # The merge job runs `hpcsim merge WORKDIR/block_* -o RUNDIR` (RUNDIR defaults to
 # WORKDIR/merged), which hard-links the task files (no copy, no recomputation) and reduces
-# them; blocks still missing are reported (exit 3) and can be rerun with
-# `sbatch --array=K jobs/slurm_array.sh CONFIG WORKDIR NBLOCKS`.
+# them into RUNDIR/results.h5. If tasks are still missing (a scenario whose later phases need
+# all of the first one; or a block that did not finish), the merge job computes them itself
+# with `hpcsim run RUNDIR/config.toml -o RUNDIR --resume` (give it ranks with -n). A single
+# block can be rerun with `sbatch --array=K jobs/slurm_array.sh CONFIG WORKDIR NBLOCKS`.
 #
 # Each element behaves like jobs/slurm_run.sh (same signal rule: the time-limit warning
 # requeues it, scancel ends it, preemption and `scontrol requeue` resume it). Ranks per
