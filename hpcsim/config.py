@@ -276,6 +276,7 @@ class InjectionSection:
 
 SCAN_KEYS = ("D0", "delta", "eta", "R_h", "delta_h", "v_alfven", "halo_height", "v_conv0",
              "dv_conv_dz")
+LOG_FIT_KEYS = ("D0", "R_h")  # searched in log10 by the knee fit's evolution
 
 
 @dataclass(frozen=True)
@@ -518,6 +519,18 @@ class KneeSection:
     fit_x_min: float = _f(1.0, unit="GV or GeV/n", lo=0.0, doc="data below this are not fitted")
     fit_phi: list = _f([0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0], unit="GV",
                        kind="scan", doc="force-field potentials profiled for each point")
+    fit_method: str = _f("grid", choices=("grid", "evolution"),
+                         doc="transport fit: the [propagation] scan grid, or differential "
+                             "evolution inside fit_lo..fit_hi (hpcsim.optimize)")
+    fit_keys: list = _f(["D0", "delta", "v_alfven", "R_h", "delta_h"], kind="strings",
+                        doc="parameters the evolution varies (names of [propagation] scan_*)")
+    fit_lo: list = _f([1.0e28, 0.3, 0.0, 100.0, 0.1], unit="propagation units", kind="floats",
+                      doc="lower bounds of fit_keys (D0 and R_h are searched in log10)")
+    fit_hi: list = _f([1.0e29, 0.7, 30.0, 1000.0, 0.5], unit="propagation units", kind="floats",
+                      doc="upper bounds of fit_keys")
+    de_population: int = _f(15, lo=4, hi=1000, doc="evolution: points per generation (tasks)")
+    de_generations: int = _f(10, lo=0, hi=1000, doc="evolution: generations after the first")
+    de_seed: int = _f(2026, lo=0, doc="evolution: seed (the search is a function of it alone)")
     fit_z_max: int = _f(8, lo=5, hi=28, doc="network of the fit (B/C, B/O need Z <= 8)")
     fit_e_max: float = _f(1.0e5, unit="GeV/n", lo=1e3, hi=1e9, doc="energy grid of the fit")
     typeia_age: float = _f(5.0e4, unit="yr", lo=1.0, doc="nearby Type Ia SNR: age")
@@ -535,6 +548,18 @@ class KneeSection:
                                   "'AMS-02 B/C'")
         if not self.fit_phi:
             raise ConfigError("knee.fit_phi", "give at least one potential")
+        if self.fit_method == "evolution":
+            for k in self.fit_keys:
+                if k not in SCAN_KEYS:
+                    raise ConfigError("knee.fit_keys", f"{k!r} is not one of {SCAN_KEYS}")
+            if not (len(self.fit_keys) == len(self.fit_lo) == len(self.fit_hi)) \
+                    or not self.fit_keys:
+                raise ConfigError("knee.fit_lo", "fit_keys, fit_lo and fit_hi need the same "
+                                  "(non-zero) length")
+            for k, lo, hi in zip(self.fit_keys, self.fit_lo, self.fit_hi):
+                if not lo < hi or (k in LOG_FIT_KEYS and lo <= 0):
+                    raise ConfigError("knee.fit_lo", f"{k}: need 0 < lo < hi for a log10 "
+                                      f"search, lo < hi otherwise (got {lo}, {hi})")
 
 
 SECTIONS: dict[str, type] = {

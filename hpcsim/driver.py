@@ -118,7 +118,9 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     for k, ids in enumerate(phases):
         if k > 0:
             comm.barrier()
-            scenario.prepare_phase(k, rd.read_task)
+            note = scenario.prepare_phase(k, rd.read_task)  # may return a progress line
+            if note and comm.rank == 0:
+                log(note, quiet)
         ids = set(ids)
         todo = [t for t in pending if t in ids]
         try:

@@ -37,6 +37,17 @@ scan_D0 = [3.0e28, 5.0e28]
 scan_delta = [0.4, 0.5]
 """
 
+# the same job with the transport fitted by differential evolution (2 parameters, 4 points per
+# generation, 2 generations after the first): 5 phases
+SMALL_EVO = SMALL.replace("[knee]\n", """[knee]
+fit_method = "evolution"
+fit_keys = ["D0", "delta"]
+fit_lo = [2.0e28, 0.35]
+fit_hi = [6.0e28, 0.55]
+de_population = 4
+de_generations = 2
+""")
+
 
 def small_config(text=SMALL):
     import tomllib
@@ -119,9 +130,33 @@ def test_knee_end_to_end_and_tools(tmp_path):
     assert "knee of p" in (tmp_path / "f" / "knee_claims.txt").read_text()
 
 
+def test_evolution_fit_replays_the_search(tmp_path):
+    """Generation g's points are the trials of the population selected on the scores of the
+    task files; the best chi2 never rises; the best point is the best of all evaluated."""
+    from hpcsim.optimize import Evolution
+    assert run(small_config(SMALL_EVO), str(tmp_path / "r"), quiet=True,
+               comm=SerialComm()) == 0
+    d = load_results(str(tmp_path / "r" / "results.h5"))[0]
+    chi2, gen = d["knee/fit/chi2"], d["knee/fit/generation"]
+    assert gen.tolist() == [0] * 4 + [1] * 4 + [2] * 4
+    x = np.column_stack([np.log10(d["knee/fit/D0"]), d["knee/fit/delta"]])
+    evo = Evolution([(np.log10(2e28), np.log10(6e28)), (0.35, 0.55)], 4, 2026)
+    pop, s = evo.initial(), chi2[:4]
+    assert np.allclose(x[:4], pop, rtol=1e-14, atol=0)
+    for g in (1, 2):
+        t = evo.trials(pop, g)
+        assert np.allclose(x[4 * g:4 * g + 4], t, rtol=1e-14, atol=0)
+        pop, s = evo.select(pop, s, t, chi2[4 * g:4 * g + 4])
+    best = d["knee/fit/best_chi2_by_generation"]
+    assert np.all(np.diff(best) <= 0) and best[-1] == s.min() == chi2.min()
+    assert int(d["knee/fit/best_index"]) == int(np.argmin(chi2))
+
+
 def test_sigkill_then_resume_is_identical(tmp_path):
-    cfg = write_config(tmp_path / "k.toml", SMALL)
-    assert run(small_config(), str(tmp_path / "ref"), quiet=True, comm=SerialComm()) == 0
+    """The evolution job (5 phases) killed at random moments and resumed."""
+    cfg = write_config(tmp_path / "k.toml", SMALL_EVO)
+    assert run(small_config(SMALL_EVO), str(tmp_path / "ref"), quiet=True,
+               comm=SerialComm()) == 0
     kills = kill_and_resume(cfg, tmp_path / "killed", seed=5, wait=(3.0, 8.0))
     assert kills >= 1
     a = load_results(str(tmp_path / "ref" / "results.h5"))[0]

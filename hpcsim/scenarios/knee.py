@@ -24,8 +24,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..config import Config, SCAN_KEYS
+from ..config import Config, LOG_FIT_KEYS, SCAN_KEYS
 from ..observations import cr_measurement
+from ..optimize import Evolution
 from ..propagation.nearby_source import burst_number_fractions, burst_spectra
 from ..propagation.observables import LocalFluxes, SunFluxes
 from ..propagation.source_classes import CLASSES, LABELS, class_injections, class_weights
@@ -51,7 +52,20 @@ class KneeScenario:
         self.n_inj = self.inj.n_tasks if self.inj else 0
         cfg_fit = replace(cfg, propagation=replace(pc, z_max=kc.fit_z_max, e_max=kc.fit_e_max,
                                                    keep_full=[]))
-        self.fit = PropagationScenario(cfg_fit, compositions={"snr": class_injections("snr")})
+        self.evo = None
+        points = None
+        if kc.fit_method == "evolution":
+            # generation g is tasks n_inj + g P ... + (g+1) P - 1; its points are known once
+            # generation g-1 is scored (prepare_phase), generation 0 is a Latin hypercube
+            self.log_key = [k in LOG_FIT_KEYS for k in kc.fit_keys]
+            self.evo = Evolution([(np.log10(lo), np.log10(hi)) if lg else (lo, hi)
+                                  for lo, hi, lg in zip(kc.fit_lo, kc.fit_hi, self.log_key)],
+                                 kc.de_population, kc.de_seed)
+            self.population = self.evo.initial()
+            self.generation = 0
+            points = self._points(self.population) * (kc.de_generations + 1)
+        self.fit = PropagationScenario(cfg_fit, compositions={"snr": class_injections("snr")},
+                                       points=points)
         self.n_fit = self.fit.n_tasks
         self.comps = {c: class_injections(c) for c in CLASSES}
         self.data = [self._inside_grid(ratio_from_measurement(t, cr_measurement(*t.split()),
@@ -78,8 +92,19 @@ class KneeScenario:
     def n_tasks(self) -> int:
         return self.n_inj + self.n_fit + len(CLASSES)
 
+    def _points(self, vectors) -> list[dict]:
+        """Evolution vectors -> parameter dicts (log10 undone for LOG_FIT_KEYS)."""
+        return [{k: float(10 ** x if lg else x)
+                 for k, x, lg in zip(self.cfg.knee.fit_keys, v, self.log_key)} for v in vectors]
+
     def phases(self):
-        return [range(0, self.n_inj + self.n_fit), range(self.n_inj + self.n_fit, self.n_tasks)]
+        a, b = self.n_inj, self.n_inj + self.n_fit
+        if self.evo is None:
+            return [range(0, b), range(b, self.n_tasks)]
+        P = self.evo.P
+        return ([range(0, a + P)] + [range(a + g * P, a + (g + 1) * P)
+                                     for g in range(1, self.cfg.knee.de_generations + 1)]
+                + [range(b, self.n_tasks)])
 
     def schedule(self, pending):
         inj = [t for t in pending if t < self.n_inj]
@@ -88,11 +113,13 @@ class KneeScenario:
         return inj + [t for t in pending if t >= self.n_inj]
 
     # -- the transport fit ---------------------------------------------------------------------
-    def score(self, read_task):
-        """chi^2 (phi profiled) of every transport point -> (chi2, phi, per-dataset chi2)."""
+    def score(self, read_task, points=None):
+        """chi^2 (phi profiled) of transport points (all by default) -> (chi2, phi,
+        per-dataset chi2)."""
         pc = self.cfg.propagation
         rows = []
-        for k, point in enumerate(self.fit.points):
+        for k in (range(len(self.fit.points)) if points is None else points):
+            point = self.fit.points[k]
             g = self.fit.grid(point)
             d = read_task(self.n_inj + k)
             sf = SunFluxes(self.fit._result(g, d), pc.observer_r, (pc.norm_energy, 1.0, "p"))
@@ -100,7 +127,31 @@ class KneeScenario:
         chi2 = np.array([r[0] for r in rows])
         return chi2, np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
 
+    def _evolve(self, read_task, upto: int, scored: bool):
+        """Replay the evolution from the scores on disk and set the points of generations
+        1 ... ``upto`` (``scored``: generation ``upto`` is done too).  Every rank, and every
+        resume, replays the same search."""
+        P = self.evo.P
+        pop = self.evo.initial()
+        scores = self.score(read_task, range(P))[0]
+        self.best_by_generation = [float(scores.min())]
+        for g in range(1, upto + 1):
+            trials = self.evo.trials(pop, g)
+            self.fit.points[g * P:(g + 1) * P] = self._points(trials)
+            if g == upto and not scored:
+                break
+            s = self.score(read_task, range(g * P, (g + 1) * P))[0]
+            pop, scores = self.evo.select(pop, scores, trials, s)
+            self.best_by_generation.append(float(scores.min()))
+        self.population = pop
+
     def prepare_phase(self, k: int, read_task):
+        G = self.cfg.knee.de_generations
+        if self.evo is not None:
+            self._evolve(read_task, min(k, G), scored=k > G)
+            if k <= G:
+                return (f"transport fit: generation {k - 1} of {G} done, best chi2 "
+                        f"{self.best_by_generation[-1]:.1f}")
         chi2, phi, _ = self.score(read_task)
         i = int(np.argmin(chi2))
         self.best = {"index": i, "point": self.fit.points[i], "phi": float(phi[i]),
@@ -108,6 +159,8 @@ class KneeScenario:
         self.cls = PropagationScenario(self.cfg, compositions=self.comps,
                                        points=[self.fit.points[i]])
         self.cls.quiet = self.quiet
+        pt = ", ".join(f"{key}={v:.4g}" for key, v in self.best["point"].items())
+        return f"transport fit: best chi2 {chi2[i]:.1f} at {pt}, phi={phi[i]:g} GV"
 
     # -- tasks ---------------------------------------------------------------------------------
     def compute(self, tid: int) -> dict[str, np.ndarray]:
@@ -147,6 +200,11 @@ class KneeScenario:
         put("knee/fit/datasets", np.array(kc.fit_data, dtype="S"), "dataset names")
         i = self.best["index"]
         put("knee/fit/best_index", np.array(i), "point index")
+        if self.evo is not None:
+            put("knee/fit/generation", np.arange(self.n_fit) // self.evo.P,
+                "evolution generation of each point")
+            put("knee/fit/best_chi2_by_generation", self.best_by_generation,
+                "1 (best chi2 after each generation)")
         spread = {}
         for lev in (1.0, 4.0):
             ok = chi2 <= chi2[i] + lev
