@@ -524,9 +524,9 @@ class KneeSection:
                              "evolution inside fit_lo..fit_hi (hpcsim.optimize)")
     fit_keys: list = _f(["D0", "delta", "v_alfven", "R_h", "delta_h"], kind="strings",
                         doc="parameters the evolution varies (names of [propagation] scan_*)")
-    fit_lo: list = _f([1.0e28, 0.3, 0.0, 100.0, 0.1], unit="propagation units", kind="floats",
+    fit_lo: list = _f([1.0e28, 0.3, 0.0, 100.0, 0.1], unit="propagation units", kind="scan",
                       doc="lower bounds of fit_keys (D0 and R_h are searched in log10)")
-    fit_hi: list = _f([1.0e29, 0.7, 30.0, 1000.0, 0.5], unit="propagation units", kind="floats",
+    fit_hi: list = _f([1.0e29, 0.7, 30.0, 1000.0, 0.5], unit="propagation units", kind="scan",
                       doc="upper bounds of fit_keys")
     de_population: int = _f(15, lo=4, hi=1000, doc="evolution: points per generation (tasks)")
     de_generations: int = _f(10, lo=0, hi=1000, doc="evolution: generations after the first")

@@ -162,3 +162,18 @@ def test_sigkill_then_resume_is_identical(tmp_path):
     a = load_results(str(tmp_path / "ref" / "results.h5"))[0]
     b = load_results(str(tmp_path / "killed" / "results.h5"))[0]
     assert a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
+
+
+def test_bad_evolution_settings_are_refused():
+    import tomllib
+    import pytest
+    from hpcsim.config import ConfigError
+    for key, bad, name in (("fit_keys", ["D0", "speed"], "knee.fit_keys"),
+                           ("fit_lo", [2.0e28], "knee.fit_lo"),
+                           ("fit_lo", [-1.0, 0.35], "knee.fit_lo"),
+                           ("fit_hi", [6.0e28, 0.3], "knee.fit_lo"),
+                           ("de_population", 3, "knee.de_population")):
+        d = tomllib.loads(SMALL_EVO)
+        d["knee"][key] = bad
+        with pytest.raises(ConfigError, match=name):
+            config_from_dict(d)
