@@ -514,6 +514,16 @@ class KneeSection:
     power_msc: float = _f(4.0e48, unit="erg/yr", lo=0.0, doc="MSC budget (seed Eq. 14)")
     norm_rigidity: float = _f(100.0, unit="GV", lo=1.0, hi=1e6,
                               doc="the sum is normalised on AMS-02 protons there")
+    class_weights: str = _f("budget", choices=("budget", "fit"),
+                            doc="class factors from the power_* budgets and AMS-02 protons at "
+                                "norm_rigidity, or fitted (non-negative least squares) to "
+                                "weight_fit_data; both are computed and stored")
+    weight_fit_data: list = _f(["AMS-02 H", "AMS-02 He", "AMS-02 C", "AMS-02 O", "DAMPE H",
+                                "DAMPE He", "LHAASO H", "LHAASO He"], kind="strings",
+                               doc="element fluxes the class factors are fitted to "
+                                   "('EXPERIMENT Element')")
+    weight_fit_r_min: float = _f(50.0, unit="GV", lo=1.0,
+                                 doc="data below this rigidity are not used for the factors")
     fit_data: list = _f(["AMS-02 B/C", "AMS-02 B/O", "DAMPE B/C", "DAMPE B/O"], kind="strings",
                         doc="ratios fitted by the transport grid ('EXPERIMENT A/B')")
     fit_x_min: float = _f(1.0, unit="GV or GeV/n", lo=0.0, doc="data below this are not fitted")
@@ -548,6 +558,14 @@ class KneeSection:
                                   "'AMS-02 B/C'")
         if not self.fit_phi:
             raise ConfigError("knee.fit_phi", "give at least one potential")
+        from .observations import cr_measurements_available
+        have = cr_measurements_available()
+        for text in self.weight_fit_data:
+            tok = text.split()
+            if len(tok) != 2 or (tok[0], tok[1]) not in have or "/" in tok[1]:
+                raise ConfigError("knee.weight_fit_data", f"{text!r} is not an element flux "
+                                  f"we have; write 'EXPERIMENT Element', one of "
+                                  f"{[' '.join(h) for h in have if '/' not in h[1]]}")
         if self.fit_method == "evolution":
             for k in self.fit_keys:
                 if k not in SCAN_KEYS:

@@ -120,7 +120,7 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
             comm.barrier()
             note = scenario.prepare_phase(k, rd.read_task)  # may return a progress line
             if note and comm.rank == 0:
-                log(note, quiet)
+                log(f"{note} (elapsed {time.time() - t_start:.0f} s)", quiet)
         ids = set(ids)
         todo = [t for t in pending if t in ids]
         try:

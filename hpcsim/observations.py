@@ -543,6 +543,11 @@ def cr_measurement(experiment, quantity, x_kind=None):
                          x_unit=CR_X_UNITS[kind], y_unit=y_unit, citation=citation, source=fname, **edges)
 
 
+# the isotope by which element data given vs energy are put on a rigidity axis (a display
+# convention; model-to-data comparisons use LocalFluxes.element_flux on the data's own axis)
+DOMINANT_A = {1: 1, 2: 4, 6: 12, 7: 14, 8: 16, 10: 20, 12: 24, 14: 28, 16: 32, 26: 56}
+
+
 def cr_to_rigidity(m, Z: int, A: int, m_n: float = 0.938272):
     """(R [GV], J per GV, error per GV) of a flux measurement given vs rigidity, kinetic energy
     per nucleon, kinetic or total energy per particle, for a nucleus (Z, A) (the element's

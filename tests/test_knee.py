@@ -122,6 +122,11 @@ def test_knee_end_to_end_and_tools(tmp_path):
     model = np.exp(np.interp(np.log(100.0), np.log(R), np.log(d["knee/total/flux_mod"][0])))
     assert abs(model / data - 1) < 0.01
     assert np.all(d["knee/typeia/flux"] >= 0) and u["knee/typeia/flux"].startswith("m^-2")
+    # the budget factors give back the configured powers; the fitted factors (NNLS) do at
+    # least as well on the flux data as the budget ones
+    assert np.allclose(d["knee/weights_budget/power"], [1e49, 5e48, 5e48, 4e48], rtol=1e-12)
+    assert d["knee/weights_fit/chi2"] <= d["knee/weights_budget/chi2"]
+    assert np.all(d["knee/weights_fit/factors"] >= 0)
     from conftest import load_tool, png_size
     tool = load_tool("plot_knee")
     assert tool.main([str(tmp_path / "r" / "results.h5"), "-o", str(tmp_path / "f")]) == 0
@@ -164,7 +169,7 @@ def test_sigkill_then_resume_is_identical(tmp_path):
     assert a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)
 
 
-def test_bad_evolution_settings_are_refused():
+def test_bad_fit_settings_are_refused():
     import tomllib
     import pytest
     from hpcsim.config import ConfigError
@@ -172,8 +177,52 @@ def test_bad_evolution_settings_are_refused():
                            ("fit_lo", [2.0e28], "knee.fit_lo"),
                            ("fit_lo", [-1.0, 0.35], "knee.fit_lo"),
                            ("fit_hi", [6.0e28, 0.3], "knee.fit_lo"),
-                           ("de_population", 3, "knee.de_population")):
+                           ("de_population", 3, "knee.de_population"),
+                           ("weight_fit_data", ["AMS-02 B/C"], "knee.weight_fit_data"),
+                           ("weight_fit_data", ["LHAASO Fe"], "knee.weight_fit_data"),
+                           ("class_weights", "equal", "knee.class_weights")):
         d = tomllib.loads(SMALL_EVO)
         d["knee"][key] = bad
         with pytest.raises(ConfigError, match=name):
             config_from_dict(d)
+
+
+def test_class_factor_fit_is_nnls():
+    """fit_class_factors: exact factors back from noiseless data (columns of very different
+    scales), and a factor that would be negative is zero (the rest re-fitted)."""
+    from hpcsim.propagation.source_classes import fit_class_factors
+    x = np.geomspace(10, 1e6, 40)
+    cols = np.column_stack([1e-3 * x ** -2.7, 1e-9 * x ** -2.2, x ** -3.0 * np.exp(-x / 1e4)])
+    sig = 0.05 * cols @ [1, 1, 1]
+    a, chi2 = fit_class_factors(cols, cols @ [2.0, 3e3, 0.5], sig)
+    assert np.allclose(a, [2.0, 3e3, 0.5], rtol=1e-8) and chi2 < 1e-12
+    a, chi2 = fit_class_factors(cols, cols @ [2.0, -3e2, 0.5] + 0.0, sig)
+    assert a[1] == 0 and chi2 > 0
+    # the zero is the constrained optimum: no small positive value of a[1] does better
+    for eps in (1e-3, 1.0, 10.0):
+        b = a.copy()
+        b[1] = eps
+        assert np.sum(((cols @ b - cols @ [2.0, -3e2, 0.5]) / sig) ** 2) > chi2
+
+
+def test_element_flux_on_every_axis_counts_the_same_particles():
+    """LocalFluxes.element_flux: the number of He nuclei (3He + 4He) between two momenta per
+    nucleon is the same whether integrated over rigidity, E_k/n, E_k or E_tot."""
+    from hpcsim.propagation.observables import LocalFluxes
+    m_n = 0.938272
+    e = np.geomspace(0.1, 1e5, 400)
+    lf = LocalFluxes(e, {(2, 4): e ** -2.7 * (1 + e) ** -0.3, (2, 3): 0.2 * e ** -2.9}, 1.0, m_n)
+    # one window: 4He with 10 <= E_k/n <= 1000 on every axis (only 4He in it: 3He put to 0)
+    lf4 = LocalFluxes(e, {(2, 4): lf._code[(2, 4)], (2, 3): 0 * e}, 1.0, m_n)
+    tn = np.geomspace(10, 1000, 4001)
+    ref = np.trapezoid(lf4.element_flux(2, tn, "ekn"), tn)
+    pn = np.sqrt(tn * (tn + 2 * m_n))
+    axes = {"rigidity": 4 * pn / 2, "ekin": 4 * tn, "etot": 4 * (tn + m_n)}
+    for kind, x in axes.items():
+        assert abs(np.trapezoid(lf4.element_flux(2, x, kind), x) / ref - 1) < 1e-4, kind
+    # both isotopes: the element flux vs E_k/n is the sum of the isotopes
+    assert np.allclose(lf.element_flux(2, e[10:300], "ekn"), lf.element_ekn(2)[10:300],
+                       rtol=1e-10)
+    import pytest
+    with pytest.raises(ValueError, match="x_kind"):
+        lf.element_flux(2, tn, "momentum")

@@ -15,6 +15,7 @@ interruption keeps its inode and modification time.
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -221,6 +222,11 @@ def slurm(tmp_path_factory):
     if why:
         pytest.skip(why)
     cluster = Slurm(tmp_path_factory.mktemp("slurm"))
+
+    def on_term(signum, frame):  # e.g. `timeout` in tools/test.sh: stop the daemons first
+        cluster.stop()
+        os._exit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, on_term)
     t0 = time.time()
     try:
         cluster.start()
@@ -228,6 +234,7 @@ def slurm(tmp_path_factory):
         yield cluster
     finally:
         cluster.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(scope="module")
@@ -440,3 +447,51 @@ def test_job_array_blocks_preempted_then_merge(slurm, reference, submit_dir):
     _no_stray_logs(submit_dir, ROOT)
     sys.stderr.write(f"[test_slurm] array of 3 (restarts {restarts}) + merge: "
                      f"{time.time() - t0:.1f} s\n")
+
+
+@pytest.mark.skipif(os.environ.get("HPCSIM_SLURM_SLOW") != "1",
+                    reason="real time limits take minutes (set HPCSIM_SLURM_SLOW=1)")
+def test_real_time_limits(slurm, submit_dir):
+    """Slurm's own timer (checked every 30 s), two 1-rank jobs side by side: (a) --time=2
+    with the default warning 90 s ahead (Slurm may send it up to 60 s earlier): USR1 while
+    tasks run, the script requeues; (b) --time=1 and no USR1 warning: TERM with
+    Reason=TimeLimit, the script requeues. After the requeue each gets a longer limit and finishes; both end identical, no
+    task finished before the limit is recomputed. The run is sized from a measured task rate
+    so that it outlasts the limits."""
+    probe = submit_dir / "probe"
+    cfg = write_config(submit_dir / "probe.toml", CONFIG)
+    t0 = time.time()
+    assert subprocess.run([os.path.join(VENV, "hpcsim"), "run", cfg, "-o", str(probe), "-q"],
+                          timeout=600).returncode == 0
+    per_task = (time.time() - t0) / N_TASKS  # 1 rank, start-up and reduction included
+    n_real = max(6, int(240.0 / per_task / 4) + 1)  # > 4 min of work on 1 rank
+    n_total = 4 * n_real + 1
+    write_config(submit_dir / "long.toml", CONFIG.replace("n_realisations = 6",
+                                                          f"n_realisations = {n_real}"))
+    jobs = {"warn": slurm.sbatch("-n", "1", "--time=2", RUN_SH, "long.toml", "runs/warn",
+                                 cwd=submit_dir),
+            # the warning replaced by SIGURG (ignored): only the time limit's TERM arrives
+            "limit": slurm.sbatch("-n", "1", "--time=1", "--signal=B:URG@1", RUN_SH,
+                                  "long.toml", "runs/limit", cwd=submit_dir)}
+    snaps = {}
+    for name, jid in jobs.items():
+        wait_for(lambda: slurm.job(jid).get("Restarts") == "1", 300, f"{name} requeued",
+                 interval=0.5)
+        snaps[name] = _tasks(submit_dir / "runs" / name)
+        slurm.cmd("scontrol", "update", f"JobId={jid}", "TimeLimit=60")
+    for name, jid in jobs.items():
+        rundir = submit_dir / "runs" / name
+        log = rundir / "logs" / f"slurm-{jid}.out"
+        job = slurm.wait_done(jid, 900, log)
+        text = _read(log)
+        assert job["JobState"] == "COMPLETED" and job["Restarts"] == "1", (job, text)
+        assert 0 < len(snaps[name]) < n_total, (name, len(snaps[name]))
+        assert f"requeueing job {jid}" in text, text
+        if name == "warn":
+            assert "USR1" in text and "stopped before the end (exit 3)" in text, text
+        else:
+            assert "TERM (timelimit" in text and "stopped at the time limit" in text, text
+        _not_recomputed(snaps[name], rundir)
+    a = load_results(str(submit_dir / "runs" / "warn" / "results.h5"))[0]
+    b = load_results(str(submit_dir / "runs" / "limit" / "results.h5"))[0]
+    assert a.keys() == b.keys() and all(bit_identical(a[k], b[k]) for k in a)

@@ -162,8 +162,12 @@ def test_status_partial_run_counts_eta_stop_and_failures(population_run, tmp_pat
     os.makedirs(tasks / "corrupt")
     (tasks / "corrupt" / "task_0000007.h5.1700000000").write_bytes(b"junk")
     (tasks / ".task_0000008.h5.tmp.4242").write_bytes(b"partial")
-    os.symlink(tasks / "gone.h5", tasks / "task_0000009.h5")  # vanishes during the scan
+    os.symlink(tasks / "gone.h5", tasks / "task_0000006.h5")  # listed, gone when looked at
     (rd / "STOP").write_text("")
+    (rd / "logs").mkdir()
+    (rd / "logs" / "slurm-41.out").write_text(
+        "[slurm] job 41\nhpcsim: error: task 6 failed on rank 1:\nTraceback (most recent call "
+        "last):\nValueError: boom\nsrun: error: localhost: task 0: Exited with exit code 1\n")
     before = sorted(os.listdir(rd)), sorted(os.listdir(tasks))
     st = run_status(str(rd))
     assert (st["tasks_done"], st["tasks_total"], st["tasks_remaining"]) == (6, 9, 3)
@@ -176,6 +180,8 @@ def test_status_partial_run_counts_eta_stop_and_failures(population_run, tmp_pat
     text = format_status(st)
     assert "6/9 done" in text and "missing       6-8" in text
     assert "tasks/corrupt/ (task 7" in text and "pending" in text and "~30 s" in text
+    assert st["logs"] == [str(rd / "logs" / "slurm-41.out")]
+    assert st["last_log_error"] == "ValueError: boom"
     assert (sorted(os.listdir(rd)), sorted(os.listdir(tasks))) == before  # read-only
 
 
@@ -209,9 +215,10 @@ def test_status_refuses_a_non_run_directory(tmp_path, cli):
     assert os.listdir(tmp_path / "x") == []
 
 
-def test_status_while_a_run_is_writing(tmp_path):
+def test_status_while_a_run_is_writing(tmp_path, population_run):
     """Poll status while hpcsim runs: never fails, counts only grow, ends complete."""
-    n = 40
+    run_status(str(population_run))  # imports warm
+    n = 100
     cfg = write_config(tmp_path / "c.toml", POPULATION.replace("n_realisations = 3",
                                                                f"n_realisations = {n}")
                        .replace("n_sectors = 3", "n_sectors = 1"))

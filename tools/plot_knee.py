@@ -32,13 +32,12 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from hpcsim.io.results import load_results  # noqa: E402
-from hpcsim.observations import cr_measurement, cr_to_rigidity  # noqa: E402
+from hpcsim.observations import DOMINANT_A, cr_measurement, cr_to_rigidity  # noqa: E402
 from hpcsim.propagation.source_classes import CLASSES, LABELS  # noqa: E402
 
 K = "knee/"
 NAME = {1: "H", 2: "He", 6: "C", 7: "N", 8: "O", 10: "Ne", 12: "Mg", 14: "Si", 16: "S",
         26: "Fe"}
-DOMINANT_A = {1: 1, 2: 4, 6: 12, 7: 14, 8: 16, 10: 20, 12: 24, 14: 28, 16: 32, 26: 56}
 STYLE = {"snr": ("g", "-."), "o_type": ("r", "--"), "wr": ("b", "--"), "msc": ("m", ":")}
 EXP_STYLE = {"AMS-02": ("o", "c"), "DAMPE": ("s", "gold"), "CALET": ("^", "orange"),
              "NUCLEON": ("D", "purple"), "LHAASO": ("*", "red")}

@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from hpcsim.io.results import load_results  # noqa: E402
-from hpcsim.observations import cr_measurement  # noqa: E402
+from hpcsim.observations import DOMINANT_A, cr_measurement  # noqa: E402
 from hpcsim.propagation.nuclides import parse_species  # noqa: E402
 
 PANELS = ((1, "H", "p"), (2, "He", "He"), (6, "C", "C"), (8, "O", "O"))
@@ -88,7 +88,6 @@ class PointData:
         return x, J
 
 
-DOMINANT_A = {1: 1, 2: 4, 6: 12, 8: 16}  # isotope used to convert the data's x (display only)
 
 
 def to_ekin(m, Z):

@@ -21,6 +21,8 @@ TASK_RE = re.compile(r"^task_(\d+)\.h5$")
 TEMP_RE = re.compile(r"^\.task_(\d+)\.h5\.tmp\.")
 CORRUPT_RE = re.compile(r"^task_(\d+)\.h5\.")
 BLOCK_FILE = "block.json"
+# log lines that report a failure (not srun's "exit code 3" of a clean stop)
+ERROR_RE = re.compile(r"hpcsim: error|hpcsim failed|\] error:|Traceback|^\w+(Error|Exception): ")
 # a gap between two task completions longer than this (and than 20 typical gaps) is a pause
 # (job waiting in the queue), not computing time
 PAUSE_MIN_S = 120.0
@@ -117,7 +119,7 @@ def _last_error(log: str) -> str:
     except OSError:
         return ""
     for line in reversed(lines):
-        if "error" in line.lower() or "failed" in line.lower() or "Traceback" in line:
+        if ERROR_RE.search(line):
             return line.strip()
     return ""
 
@@ -186,6 +188,13 @@ def run_status(rundir: str, verify: bool = False) -> dict:
                      if n.endswith(".out") and (d != path or n.startswith(".slurm-"))]
         except OSError:
             pass
+    if block is not None:  # job-array element: WORKDIR/logs/slurm-ARRAYJOB_K.out
+        d = os.path.join(os.path.dirname(path), "logs")
+        try:
+            logs += [os.path.join(d, n) for n in os.listdir(d)
+                     if n.endswith(f"_{block['block']}.out")]
+        except OSError:
+            pass
     logs = sorted(logs, key=lambda p: os.path.getmtime(p) if os.path.exists(p) else 0)
     return {
         "path": path, "scenario": meta.get("scenario", "?"),
@@ -193,8 +202,8 @@ def run_status(rundir: str, verify: bool = False) -> dict:
         "created": meta.get("created", "?"),
         "tasks_total": total, "tasks_total_run": n_total, "total_unknown_reason": why,
         "tasks_done": n_done, "tasks_remaining": remaining,
-        "missing": (sorted(set(scope if scope is not None else range(total)) - set(done_t))
-                    if total is not None else None),
+        "missing": (sorted(set(scope if scope is not None else range(total))
+                           - (set(done_t) - set(bad))) if total is not None else None),
         "block": block, "failed_verify": bad, "corrupt": corrupt, "being_written": writing,
         "last_progress": last, "last_progress_age_s": (now - last) if last else None,
         "rate_tasks_per_s": rate if rate == rate else None, "rate_from_tasks": n_rate,

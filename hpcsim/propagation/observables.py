@@ -88,6 +88,21 @@ class LocalFluxes:
         return self._element_on(Z, energy, phi, lambda A, kin, J: (
             A * (self.e_kn + self.m_n), J / A))
 
+    def element_flux(self, Z: int, x, x_kind: str, phi: float = 0.0) -> np.ndarray:
+        """J of element Z on the axis of a measurement (``x_kind`` as in
+        :class:`~hpcsim.observations.CRMeasurement`): "rigidity" [GV], "ekn" [GeV/n], "ekin"
+        (kinetic energy per particle) or "etot" (total energy per particle) [GeV]; each isotope
+        is put on that axis before the sum, so no isotope is assumed for the data."""
+        if x_kind == "rigidity":
+            return self.element_rigidity(Z, x, phi)
+        if x_kind == "etot":
+            return self.element_total_energy(Z, x, phi)
+        if x_kind == "ekn":
+            return self._element_on(Z, x, phi, lambda A, kin, J: (self.e_kn, J))
+        if x_kind == "ekin":
+            return self._element_on(Z, x, phi, lambda A, kin, J: (A * self.e_kn, J / A))
+        raise ValueError(f"unknown x_kind {x_kind!r}")
+
     def ratio_ekn(self, num, den, phi: float = 0.0) -> np.ndarray:
         """Ratio of element sums (lists of Z) at equal E_k/n, e.g. B/C = ([5], [6])."""
         n = sum(self.element_ekn(z, phi) for z in num)

@@ -126,3 +126,16 @@ def power_above(comp: SourceComposition, r_min: float = 1.0, n: int = 600) -> fl
 def class_weights(comps: dict, powers_erg_yr: dict) -> dict:
     """Factors that give each class its power above 1 GV (only ratios matter)."""
     return {c: powers_erg_yr[c] / ERG_PER_GEV / power_above(comps[c]) for c in comps}
+
+
+def fit_class_factors(columns: np.ndarray, y, sigma):
+    """Non-negative factors a_c minimising chi^2 = sum_i ((sum_c a_c M_ic - y_i) / sigma_i)^2
+    (Lawson & Hanson 1974 NNLS): ``columns`` M [point x class] are the classes' fluxes for unit
+    factors at the data points.  Returns (a, chi^2)."""
+    from scipy.optimize import nnls
+    sigma = np.asarray(sigma, dtype=float)
+    M = np.asarray(columns, dtype=float) / sigma[:, None]
+    scale = np.abs(M).max(axis=0)  # columns of order 1 for the solver
+    scale[scale == 0] = 1.0
+    a, rnorm = nnls(M / scale, np.asarray(y, dtype=float) / sigma)
+    return a / scale, float(rnorm ** 2)

@@ -25,12 +25,13 @@ from dataclasses import replace
 import numpy as np
 
 from ..config import Config, LOG_FIT_KEYS, SCAN_KEYS
-from ..observations import cr_measurement
+from ..observations import DOMINANT_A, cr_measurement, cr_to_rigidity
 from ..optimize import Evolution
 from ..propagation.nearby_source import burst_number_fractions, burst_spectra
 from ..propagation.observables import LocalFluxes, SunFluxes
-from ..propagation.source_classes import CLASSES, LABELS, class_injections, class_weights
-from ..propagation.transport_fit import profile_phi, ratio_from_measurement
+from ..propagation.source_classes import (CLASSES, LABELS, class_injections, class_weights,
+                                          fit_class_factors)
+from ..propagation.transport_fit import ELEMENTS, profile_phi, ratio_from_measurement
 from .propagation import PropagationScenario
 
 FLUX_R = "m^-2 s^-1 sr^-1 GV^-1"
@@ -214,31 +215,47 @@ class KneeScenario:
                 put(f"knee/fit/spread_{lev:g}/{key}", np.array([vals.min(), vals.max()]),
                     f"range over points with chi2 <= min + {lev:g}")
         self.spread = spread
-        # the four classes with their energy budgets, then one factor from AMS-02 protons
+        # the four classes: unit factors first, then the budget factors (energy budgets, one
+        # factor from AMS-02 protons) and the fitted factors (NNLS on weight_fit_data)
         powers = {"snr": kc.power_snr, "o_type": kc.power_o_type, "wr": kc.power_wr,
                   "msc": kc.power_msc}
         w = class_weights(self.comps, powers)
         g = self.cls.grid(self.best["point"])
         self.r_grid_max = float(g.kinematics(1, 1).rigidity[-1])
-        code = {}
+        phib = self.best["phi"]
+        lfs = {}
         for j, c in enumerate(CLASSES):
             d = read_task(self.n_inj + self.n_fit + j)
             sf = SunFluxes(self.cls._result(g, d), pc.observer_r, (pc.norm_energy, 1.0, "p"))
-            code[c] = {s: w[c] * sf._code[s] for s in sf.species}  # common code units
-        phib = self.best["phi"]
-        lfs = {c: LocalFluxes(g.e_kn, code[c], 1.0, g.m_n) for c in CLASSES}
-        # the total is the sum of the classes' element spectra (so the parts add up exactly)
+            lfs[c] = LocalFluxes(g.e_kn, sf._code, 1.0, g.m_n)
         ams = cr_measurement("AMS-02", "H")
-        model_p = sum(lfs[c].element_rigidity(1, [kc.norm_rigidity], phib)[0] for c in CLASSES)
+        model_p = sum(w[c] * lfs[c].element_rigidity(1, [kc.norm_rigidity], phib)[0]
+                      for c in CLASSES)
         data_p = float(np.exp(np.interp(np.log(kc.norm_rigidity), np.log(ams.x), np.log(ams.y))))
-        factor = data_p / model_p
-        for c in CLASSES:
-            lfs[c].factor = factor
+        a_budget = np.array([w[c] * data_p / model_p for c in CLASSES])
+        M, y, sig, names = self._weight_data(lfs, phib)
+        a_fit, chi2_fit = fit_class_factors(M, y, sig)
+        chi2_budget = float(np.sum(((M @ a_budget - y) / sig) ** 2))
+        a = a_fit if kc.class_weights == "fit" else a_budget
+        for c, f in zip(CLASSES, a):
+            lfs[c].factor = f
         R = np.geomspace(1.0, 3.0e7, 301)
         put("knee/rigidity", R, "GV")
         put("knee/phi", np.array(phib), "GV (best fit)")
         put("knee/class_weights", np.array([w[c] for c in CLASSES]),
             f"relative injection factors of {', '.join(CLASSES)} (from {powers})")
+        put("knee/class_factors", a, f"code units: used factors of {', '.join(CLASSES)} "
+                                     f"({kc.class_weights})")
+        for tag, fac, x2 in (("budget", a_budget, chi2_budget), ("fit", a_fit, chi2_fit)):
+            put(f"knee/weights_{tag}/factors", fac, f"code units ({', '.join(CLASSES)})")
+            # the power above 1 GV each factor implies, in units of the SNR budget power_snr
+            put(f"knee/weights_{tag}/power", fac / a_budget[0] * np.array(
+                [powers[c] / w[c] * w["snr"] / powers["snr"] for c in CLASSES]) * kc.power_snr,
+                "erg/yr above 1 GV, with the SNR budget factor meaning power_snr")
+            put(f"knee/weights_{tag}/chi2", np.array(x2),
+                f"1 ({y.size} points: {', '.join(names)}; R >= {kc.weight_fit_r_min:g} GV)")
+        self.weights = {"budget": (a_budget, chi2_budget), "fit": (a_fit, chi2_fit),
+                        "n": y.size}
         put("knee/elements", np.array(ELEMENTS_OUT), "Z (rows)")
         spectra = {}
         for tag, ph in (("lis", 0.0), ("mod", phib)):
@@ -265,6 +282,24 @@ class KneeScenario:
         self.claims = self._claims(R, spectra, ia_arr, put)
         self.view = out
         return out, units
+
+    def _weight_data(self, lfs, phi):
+        """The classes' modulated fluxes (unit factors) at the points of weight_fit_data with
+        rigidity in [weight_fit_r_min, grid top / 1.5] -> (M [point x class], y, sigma,
+        dataset names)."""
+        kc = self.cfg.knee
+        M, y, sig = [], [], []
+        for text in kc.weight_fit_data:
+            exp, el = text.split()
+            Z = ELEMENTS[el]
+            m = cr_measurement(exp, el)
+            R = cr_to_rigidity(m, Z, DOMINANT_A[Z])[0]  # to select points only
+            k = (R >= kc.weight_fit_r_min) & (R <= self.r_grid_max / 1.5)
+            M.append(np.column_stack([lfs[c].element_flux(Z, m.x[k], m.x_kind, phi)
+                                      for c in CLASSES]))
+            y.append(m.y[k])
+            sig.append(m.err()[k])
+        return np.vstack(M), np.concatenate(y), np.concatenate(sig), list(kc.weight_fit_data)
 
     def _claims(self, R, sp, ia, put):
         """The seed's Sec. IV statements as numbers (LIS spectra)."""
@@ -333,6 +368,13 @@ class KneeScenario:
                 26: "Fe"}
         lines = [f"knee: best transport point {b['index']} {b['point']} phi = {b['phi']:.2f} GV, "
                  f"chi^2 = {b['chi2']:.1f}"]
+        wt = self.weights
+        for tag in ("budget", "fit"):
+            pw = ", ".join(f"{cl} {x:.2g}"
+                           for cl, x in zip(CLASSES, out[f"knee/weights_{tag}/power"]))
+            used = ", used" if tag == self.cfg.knee.class_weights else ""
+            lines.append(f"  class powers ({tag}{used}): {pw} erg/yr; chi^2 = "
+                         f"{wt[tag][1]:.1f} for {wt['n']} flux points")
         for a, z in enumerate(("p", "He")):
             doms = ", ".join(f"{lo:.0e}-{hi:.0e} GV: {CLASSES[c['dominant'][a, k]]}"
                              for k, (lo, hi) in enumerate(BANDS_GV))
