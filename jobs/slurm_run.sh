@@ -221,7 +221,7 @@ else
     CMD=("$HPCSIM" run "$CONFIG" -o "$RUN_DIR")
 fi
 # pin the PMI flavour: a plain srun with MpiDefault=none starts N independent copies
-srun --mpi=pmi2 -n "$SLURM_NTASKS" "${CMD[@]}" "${RESUME[@]}" &
+srun --mpi=pmi2 -n "$SLURM_NTASKS" "${CMD[@]}" ${RESUME[@]+"${RESUME[@]}"} &
 pid=$!
 while kill -0 $pid 2>/dev/null; do
     [ $STOP_PENDING = 1 ] && request_stop
