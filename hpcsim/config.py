@@ -541,6 +541,8 @@ class KneeSection:
     de_population: int = _f(15, lo=4, hi=1000, doc="evolution: points per generation (tasks)")
     de_generations: int = _f(10, lo=0, hi=1000, doc="evolution: generations after the first")
     de_seed: int = _f(2026, lo=0, doc="evolution: seed (the search is a function of it alone)")
+    de_strategy: str = _f("current_to_best1", choices=("rand1", "current_to_best1"),
+                          doc="evolution: mutation (hpcsim.optimize.Evolution)")
     fit_z_max: int = _f(8, lo=5, hi=28, doc="network of the fit (B/C, B/O need Z <= 8)")
     fit_e_max: float = _f(1.0e5, unit="GeV/n", lo=1e3, hi=1e9, doc="energy grid of the fit")
     typeia_age: float = _f(5.0e4, unit="yr", lo=1.0, doc="nearby Type Ia SNR: age")

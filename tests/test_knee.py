@@ -145,11 +145,12 @@ def test_evolution_fit_replays_the_search(tmp_path):
     chi2, gen = d["knee/fit/chi2"], d["knee/fit/generation"]
     assert gen.tolist() == [0] * 4 + [1] * 4 + [2] * 4
     x = np.column_stack([np.log10(d["knee/fit/D0"]), d["knee/fit/delta"]])
-    evo = Evolution([(np.log10(2e28), np.log10(6e28)), (0.35, 0.55)], 4, 2026)
+    evo = Evolution([(np.log10(2e28), np.log10(6e28)), (0.35, 0.55)], 4, 2026,
+                    strategy="current_to_best1")
     pop, s = evo.initial(), chi2[:4]
     assert np.allclose(x[:4], pop, rtol=1e-14, atol=0)
     for g in (1, 2):
-        t = evo.trials(pop, g)
+        t = evo.trials(pop, g, s)
         assert np.allclose(x[4 * g:4 * g + 4], t, rtol=1e-14, atol=0)
         pop, s = evo.select(pop, s, t, chi2[4 * g:4 * g + 4])
     best = d["knee/fit/best_chi2_by_generation"]

@@ -61,7 +61,7 @@ class KneeScenario:
             self.log_key = [k in LOG_FIT_KEYS for k in kc.fit_keys]
             self.evo = Evolution([(np.log10(lo), np.log10(hi)) if lg else (lo, hi)
                                   for lo, hi, lg in zip(kc.fit_lo, kc.fit_hi, self.log_key)],
-                                 kc.de_population, kc.de_seed)
+                                 kc.de_population, kc.de_seed, strategy=kc.de_strategy)
             self.population = self.evo.initial()
             self.generation = 0
             points = self._points(self.population) * (kc.de_generations + 1)
@@ -137,7 +137,7 @@ class KneeScenario:
         scores = self.score(read_task, range(P))[0]
         self.best_by_generation = [float(scores.min())]
         for g in range(1, upto + 1):
-            trials = self.evo.trials(pop, g)
+            trials = self.evo.trials(pop, g, scores)
             self.fit.points[g * P:(g + 1) * P] = self._points(trials)
             if g == upto and not scored:
                 break
