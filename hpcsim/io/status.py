@@ -129,7 +129,8 @@ def run_status(rundir: str, verify: bool = False) -> dict:
     path = os.path.abspath(rundir)
     meta_path = os.path.join(path, "run.json")
     if not os.path.isdir(path):
-        raise StatusError(f"{rundir}: no such directory")
+        raise StatusError(f"{rundir} is not a run directory (not a directory)"
+                          if os.path.exists(path) else f"{rundir}: no such directory")
     try:
         with open(meta_path) as fh:
             meta = json.load(fh)
