@@ -320,7 +320,14 @@ def test_closed_form_normalisation_and_spectrum_energy():
     res = inj.integrated_spectrum(np.geomspace(1, 1e8, 161),
                                   [(N, rmax, inj.time_weights(t))])
     e = inj.spectrum_energy(res, el)
-    assert e.sum() == pytest.approx(0.1 * inj.wind_energy(t, L), rel=1e-4)
+    assert e.sum() == pytest.approx(0.1 * inj.wind_energy(t, L), rel=1e-5)
+    np.testing.assert_allclose(inj.spectrum_energy_on_grid(res["R"], res["S"], el), e, rtol=1e-4)
+    # exact also when R_max ~ GV (spectra a rigidity grid cannot resolve)
+    rmax = np.geomspace(1e-3, 10.0, t.size)
+    N = inj.injection_rates(L, rmax, nz, eta_acc=0.1, elements=el)
+    res = inj.integrated_spectrum(np.geomspace(1, 1e8, 161), [(N, rmax, inj.time_weights(t))])
+    assert inj.spectrum_energy(res, el).sum() == pytest.approx(0.1 * inj.wind_energy(t, L),
+                                                               rel=1e-5)
 
 
 # ------------------------------------------------------------------ Eq. 14, Tables 1 and 3
@@ -378,3 +385,23 @@ def test_abundance_table_and_wind_energy():
     # (trapezoid: the He step at 3 Myr costs half an interval)
     assert a[0] == pytest.approx(45 / 54, rel=3e-3) and a[1] == pytest.approx(9 / 54, rel=3e-3)
     assert inj.wind_energy(t, np.full_like(t, 1e38)) == pytest.approx(1e38 * 6 * MYR, rel=1e-12)
+
+
+def test_injection_config_checks():
+    from hpcsim.config import ConfigError, config_from_dict
+
+    def cfg(**kw):
+        return config_from_dict({"run": {"scenario": "stellar_injection"}, "injection": kw})
+
+    c = cfg().injection
+    assert c.m_up_single == 105.0 and c.m_up_cluster == 150.0 and c.m_up_single in c.m_up
+    assert c.elements == list(inj.SEED_ELEMENTS) and c.wr_vinf == "nl00" and c.n_masses >= 72
+    for kw, key in (({"m_up": [100.0, 150.0]}, "injection.m_up_single"),
+                    ({"m_up": [150.0, 100.0, 105.0]}, "injection.m_up"),
+                    ({"elements": ["He", "H"]}, "injection.elements"),
+                    ({"elements": ["H", "He", "Xx"]}, "injection.elements"),
+                    ({"wr_vinf": "fast"}, "injection.wr_vinf"),
+                    ({"cluster_mass_range": [1e4, 1e5]}, "injection.cluster_mass_range")):
+        with pytest.raises(ConfigError) as err:
+            cfg(**kw)
+        assert err.value.key == key, (kw, err.value)

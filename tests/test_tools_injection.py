@@ -53,7 +53,9 @@ def outputs(tiny_run, tmp_path_factory):
 def test_writes_all_pngs_and_tables(outputs):
     _, _, out, paths = outputs
     names = sorted(os.path.basename(p) for p in paths)
-    assert names == sorted(FIGS + ("table1.txt", "table3.txt"))
+    assert names == sorted(FIGS + ("table1.txt", "table3.txt", "statements.txt"))
+    txt = (out / "statements.txt").read_text()
+    assert "first WR star" in txt and "120 Msun star" in txt
     for f in FIGS:
         p = out / f
         assert p.stat().st_size > 20_000, f  # a blank figure is a few kB

@@ -23,7 +23,8 @@ Writes into OUTDIR (default: the directory of RESULTS.h5):
                     H/He at 3 PV shaded;
   table1.txt        pass/fail of the three PeVatron tests (seed Table 1) with the seed's verdicts and
                     the numbers behind them (R_eff(He)/R_eff(H), eta_B needed, H/He);
-  table3.txt        number fractions of the injected nuclei (seed Table 3) with the seed's values.
+  table3.txt        number fractions of the injected nuclei (seed Table 3) with the seed's values;
+  statements.txt    the seed's Sec. II-III statements (R_max jumps, WR onset, energies) as our numbers.
 
 With --convergence RUN1.h5 RUN2.h5 ... it writes only table1_convergence.txt: the Table 1 numbers and
 verdicts and the Table 3 H, He, C, O fractions of each run side by side (runs that differ in
@@ -691,8 +692,62 @@ def table1_convergence(paths, out):
     return txt
 
 
+def statements(inj, out):
+    """The seed's Sec. II-III statements about single stars and the cluster, as our numbers
+    (statements.txt)."""
+    lines = ["Seed 001 Secs. II-III statements next to this run's numbers", ""]
+    ph = inj.hist("star_120", "phase")
+    t = inj.hist("star_120", "t")
+    r = inj.hist("star_120", "r_max")
+    if ph is not None and r is not None:
+        lines.append("120 Msun star, R_max from the O-type to the WC phase (seed Sec. II.3.1: x10 Bohm, "
+                     "x100 Kraichnan, x1000 Kolmogorov):")
+        for a, turb in enumerate(inj.turb):
+            o, wc = r[a][ph == 1], r[a][ph == 4]
+            if o.size and wc.size:
+                lines.append(f"  {turb:10s} max(WC) / median(O) = {wc.max() / np.median(o):7.3g};  "
+                             f"max(WC) / last O = {wc.max() / o[-1]:7.3g}")
+        for k, name in ((2, "RSG/transitional"), (3, "WN"), (4, "WC")):
+            sel = ph == k
+            if sel.any():
+                lines.append(f"  {name} phase {t[sel][0]:.2f}-{t[sel][-1]:.2f} Myr")
+    for who, seed in (("star_40", "RSG"), ("star_80", "WC, after a long WN phase")):
+        p = inj.hist(who, "phase")
+        if p is not None:
+            alive = p[p != 0]
+            lines.append(f"{who.replace('star_', '')} Msun star ends its life as "
+                         f"{PHASE_NAME.get(int(alive[-1]), '?')} (seed Fig. 2: {seed})")
+    t = inj.hist("cluster", "t")
+    nwn, nwc = inj.hist("cluster", "n_phase_WN"), inj.hist("cluster", "n_phase_WC")
+    if t is not None and nwn is not None:
+        i = int(np.argmax((nwn + nwc) > 0))
+        lines.append(f"cluster: first WR star (X_H < 0.1) at {t[i]:.2f} Myr (seed: ~2.6 Myr)")
+        r = inj.hist("cluster", "r_max")
+        for a, turb in enumerate(inj.turb):
+            ra = r[a]
+            before = ra[i - 1]
+            wr = ra[(t >= t[i]) & ((nwn + nwc) > 0)]
+            early = ra[(t > 0.1) & (t < t[i])]
+            late = ra[(t > 8.0) & (t < 12.0)]
+            lines.append(f"  {turb:10s} R_max just before WR onset {before:.3g} GV, max during WR "
+                         f"{wr.max():.3g} GV (x{wr.max() / before:.2f}), max before WR {early.max():.3g} GV;"
+                         f" at 8-12 Myr {np.median(late):.3g} GV")
+    for key, what in (("cluster_wind_energy", "cluster wind energy [erg] (seed ~1e53)"),
+                      ("msc_energy_rate", "Eq. 14 MSC power [erg/yr] (seed ~4e48)"),
+                      ("msc_energy_rate_seed_inputs", "Eq. 14 with the seed's inputs [erg/yr]"),
+                      ("small_cluster_energy_rate", "clusters below the collective-wind mass "
+                                                    "[erg/yr] (seed ~1e49)")):
+        v = inj.get(key)
+        if v is not None:
+            lines.append(f"{what}: {float(v):.3g}")
+    txt = "\n".join(lines) + "\n"
+    with open(os.path.join(out, "statements.txt"), "w") as fh:
+        fh.write(txt)
+    return txt
+
+
 OUTPUTS = ("fig2_winds.png", "fig3_shock.png", "fig4_rmax_nz.png", "fig5_spectra.png", "fig6_reff.png",
-           "fig7_h_he.png", "table1.txt", "table3.txt")
+           "fig7_h_he.png", "table1.txt", "table3.txt", "statements.txt")
 
 
 def make_all(path, outdir=None, use_tasks=True):
@@ -711,6 +766,7 @@ def make_all(path, outdir=None, use_tasks=True):
     fig7(inj, out)
     table1(inj, out)
     table3(inj, out)
+    statements(inj, out)
     return [os.path.join(out, f) for f in OUTPUTS]
 
 
