@@ -242,11 +242,21 @@ class InjectionSection:
 
     track_dir: str = _f("", kind="dir", doc="directory of MIST EEP tracks (default: the data "
                                              "cache, $HPCSIM_DATA_DIR or ~/.cache/hpcsim)")
-    n_masses: int = _f(36, lo=4, hi=400,
-                       doc="initial masses of single stars (log-spaced 8..150 Msun, plus 40, 80, 120)")
+    n_masses: int = _f(72, lo=4, hi=400,
+                       doc="initial masses of single stars (log-spaced 8..150 Msun, plus 40, 80, "
+                           "120 and the m_up values)")
     n_times: int = _f(400, lo=50, hi=10000, doc="time nodes per wind history")
-    m_up: list = _f([100.0, 150.0], unit="Msun", kind="floats",
-                    doc="upper IMF masses (seed: 100 and 150 Msun)")
+    m_up: list = _f([60.0, 80.0, 100.0, 105.0, 120.0, 150.0], unit="Msun", kind="floats",
+                    doc="upper IMF masses (seed Figs. 6, 7; must contain m_up_single and "
+                        "m_up_cluster)")
+    m_up_single: float = _f(105.0, unit="Msun", lo=8.0, lo_open=True, hi=150.0,
+                            doc="M_up of the single-star (O-type, WR) classes: Table 3 and "
+                                "the class summary (seed Sec. IV.1: 105)")
+    m_up_cluster: float = _f(150.0, unit="Msun", lo=8.0, lo_open=True, hi=150.0,
+                             doc="M_up of the cluster (MSC) class: Table 1, Table 3, summary "
+                                 "(seed: 150)")
+    elements: list = _f(["H", "He", "C", "O", "Mg", "Si", "S", "Fe"], kind="strings",
+                        doc="injected elements (seed Table 3; N and Ne may be added)")
     eta_B: list = _f([1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0], kind="floats",
                      doc="fractions of wind power in turbulent B (increasing)")
     turbulence: list = _f(["bohm", "kraichnan", "kolmogorov"], kind="regimes",
@@ -254,6 +264,9 @@ class InjectionSection:
     eta_B_spectra: float = _f(0.01, lo=1e-4, hi=1.0,
                               doc="eta_B of the injection spectra (seed Fig. 5) and Table 3")
     gamma_inj: float = _f(-2.0, lo=-3.0, hi=-1.5, doc="rigidity slope of Eq. 6")
+    dgamma_he_o: float = _f(0.0, lo=-0.5, hi=0.5,
+                            doc="slope offset of He injected in O-type epochs (> 0: harder; "
+                                "seed Sec. III.2)")
     eta_acc: float = _f(0.1, lo=0.0, lo_open=True, hi=1.0,
                         doc="fraction of wind power given to particles above 1 GV")
     L_c: float = _f(1.0, unit="pc", lo=0.01, hi=100.0, doc="turbulence coherence length")
@@ -263,6 +276,25 @@ class InjectionSection:
     msc_window: float = _f(5.0, unit="Myr", lo=0.1, hi=50.0,
                            doc="collective winds restricted to the first msc_window (Fig. 7, Table 3)")
     t_max: float = _f(45.0, unit="Myr", lo=5.0, hi=100.0, doc="end of the collective-wind history")
+    wr_vinf: str = _f("nl00", choices=("nl00", "core_escape", "fixed"),
+                      doc="WR terminal speed: Nugis & Lamers 2000 relation, core escape speed, "
+                          "or fixed WN/WC values")
+    nl00_vesc_2g: bool = _f(True, doc="nl00: v_esc = (2GM(1-Gamma)/R)^1/2 (seed Eq. 1); "
+                                     "false: (GM(1-Gamma)/R)^1/2 as transcribed in SLUG")
+    knee_n_sigma: float = _f(1.0, lo=0.0, lo_open=True, hi=10.0,
+                             doc="Table 1 break test: allowed deviation of R_eff(He)/R_eff(H) "
+                                 "from the LHAASO knee ratio, in sigma")
+    h_he_n_sigma: float = _f(2.0, lo=0.0, lo_open=True, hi=10.0,
+                             doc="Table 1 H/He test: allowed deviation in sigma")
+    eta_B_max: float = _f(0.3, lo=0.0, lo_open=True, hi=1.0,
+                          doc="Table 1: largest 'reasonable' eta_B (seed: around 0.1)")
+    sfr: float = _f(2.0, unit="Msun/yr", lo=0.0, lo_open=True, hi=100.0,
+                    doc="Galactic star formation rate (seed Eq. 14)")
+    cluster_mass_range: list = _f([1.0e2, 1.0e5], unit="Msun", kind="floats",
+                                  doc="[M_min, M_max] of the cluster mass function (seed Eq. 14)")
+    collective_min_mass: float = _f(1.0e4, unit="Msun", lo=1.0, hi=1e7,
+                                    doc="clusters above this mass host a collective wind "
+                                        "(seed Sec. II); below it: single-star winds")
 
     def check(self):
         allowed = ("kolmogorov", "kraichnan", "bohm")
@@ -270,8 +302,22 @@ class InjectionSection:
             raise ConfigError("injection.turbulence", f"must be names from {allowed}")
         if any(not 8.0 < m <= 150.0 for m in self.m_up):
             raise ConfigError("injection.m_up", "values must be in (8, 150] Msun")
+        if list(self.m_up) != sorted(set(self.m_up)):
+            raise ConfigError("injection.m_up", "must be increasing values")
+        for k in ("m_up_single", "m_up_cluster"):
+            if getattr(self, k) not in self.m_up:
+                raise ConfigError(f"injection.{k}", f"must be one of injection.m_up {self.m_up}")
         if any(not 0 < e <= 1 for e in self.eta_B) or list(self.eta_B) != sorted(set(self.eta_B)):
             raise ConfigError("injection.eta_B", "must be increasing values in (0, 1]")
+        known = ("H", "He", "C", "N", "O", "Ne", "Mg", "Si", "S", "Fe")
+        if (any(e not in known for e in self.elements) or len(set(self.elements))
+                != len(self.elements) or self.elements[:2] != ["H", "He"]):
+            raise ConfigError("injection.elements", f"must start with H, He and hold distinct "
+                                                    f"names from {known}")
+        lo, hi = (list(self.cluster_mass_range) + [0.0, 0.0])[:2]
+        if len(self.cluster_mass_range) != 2 or not lo < self.collective_min_mass < hi:
+            raise ConfigError("injection.cluster_mass_range", "must be [M_min, M_max] with "
+                                                              "M_min < collective_min_mass < M_max")
 
 
 SCAN_KEYS = ("D0", "delta", "eta", "R_h", "delta_h", "v_alfven", "halo_height", "v_conv0",

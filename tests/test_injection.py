@@ -241,18 +241,93 @@ def test_imf_weights_and_average():
 
 
 def test_phase_split_adds_up():
+    from hpcsim.stars.phases import O_TYPE, RSG, WC, WN
     t, F, L, tj = step_history()
-    x_h = np.where(t < tj[1], 0.7, 0.05)
-    o, wr = inj.phase_masks(x_h)
+    phase = np.select([t < tj[0], t < tj[1], t < tj[2]], [O_TYPE, RSG, WN], WC)
+    o, wr = inj.phase_masks(phase)
     assert np.all(o ^ wr)
     rm = np.where(L > 0, 1e5, 0.0)
     N = np.stack([L / 1e3, L / 1e4], axis=1)
     R = np.geomspace(1, 1e8, 50)
     tot = inj.integrated_spectrum(R, [(N, rm, inj.time_weights(t))])["S"]
-    parts = sum(inj.integrated_spectrum(R, [(N, rm, inj.time_weights(t, msk))])["S"]
-                for msk in (o, wr))
+    res = [inj.integrated_spectrum(R, [(N, rm, inj.time_weights(t, msk))]) for msk in (o, wr)]
+    parts = sum(r["S"] for r in res)
     # masks cut intervals at the O/WR boundary: differ by at most one half-interval there
     assert np.allclose(parts, tot, rtol=0.02)
+    # the two phases combined = the spectrum of both sample sets at once (bit for bit in S)
+    both = inj.integrated_spectrum(R, [(N, rm, inj.time_weights(t, o)),
+                                       (N, rm, inj.time_weights(t, wr))])
+    comb = inj.combine_spectra(*res)
+    np.testing.assert_allclose(comb["S"], both["S"], rtol=1e-13)
+    np.testing.assert_allclose(comb["slope"], both["slope"], rtol=1e-12)
+
+
+def test_reff_skips_the_steep_feature_near_1GV():
+    """Eq. 13 rule (issue 8 item 6): epochs with R_max ~ GV (RSG winds; Kolmogorov O-type winds)
+    make the integrated spectrum steeper than gamma - 1 just above 1 GV; that is not the cutoff."""
+    R = np.geomspace(1, 1e8, 161)
+    rm = np.array([0.3, 0.8, 1e5])
+    w = np.array([50.0, 30.0, 1.0])  # the GV-cutoff epochs dominate near 1 GV
+    res = inj.integrated_spectrum(R, [(np.ones((3, 1)), rm, w)])
+    assert res["slope"][0, 0] < -3.0  # steeper than gamma - 1 at 1 GV (the old rule gave NaN)
+    reff = inj.effective_max_rigidity(res, 0)
+    assert reff == pytest.approx(1e5, rel=0.02)
+    # a spectrum that never has the injection slope has no R_max^eff
+    res = inj.integrated_spectrum(R, [(np.ones((1, 1)), [0.3], [1.0])])
+    assert np.isnan(inj.effective_max_rigidity(res, 0))
+
+
+def test_harder_helium_option_and_ratio_below_cutoff():
+    """Per-species slope offsets (seed Sec. III.2: harder He in O-type winds): He follows
+    R^(gamma + dgamma) below the cutoff, H keeps gamma; Eq. 13 uses each species' own index."""
+    R = np.geomspace(1, 1e9, 181)
+    N = np.array([[9.0, 1.0]])
+    dg = np.array([0.0, 0.1])
+    res = inj.integrated_spectrum(R, [(N, [1e6], [1.0], dg)])
+    low = R < 1e3
+    slope_he = np.gradient(np.log(res["S"][1][low]), np.log(R[low]))
+    assert np.all(np.abs(slope_he - (-1.9)) < 2e-3)
+    np.testing.assert_allclose(res["slope"][0][low], -2.0 - R[low] / 1e6, rtol=1e-9)
+    assert inj.effective_max_rigidity(res, 1, -1.9) == pytest.approx(1e6, rel=1e-9)
+    # H/He at equal rigidity below the cutoffs: N ratio x (c_H/c_He) x R0^-0.1
+    c_h = inj.shape_norm([1e6], -2.0)[0][0]
+    c_he = inj.shape_norm([1e6], -1.9)[0][0]
+    ref = 9.0 * c_h / (c_he * 3e6 ** 0.1)
+    assert inj.ratio_below_cutoff(res, 0, 1, 3e6) == pytest.approx(ref, rel=1e-12)
+    same = inj.integrated_spectrum(R, [(N, [1e6], [1.0])])
+    assert inj.ratio_below_cutoff(same, 0, 1) == pytest.approx(9.0, rel=1e-12)
+    # species summed: one row, the all-nuclei spectrum
+    tot = inj.sum_species(same)
+    np.testing.assert_allclose(tot["S"][0], same["S"].sum(axis=0), rtol=1e-14)
+    assert inj.effective_max_rigidity(tot, 0) == pytest.approx(1e6, rel=1e-9)
+
+
+def test_closed_form_normalisation_and_spectrum_energy():
+    """I0 in closed form (e^x E_n(x)) = quadrature; the energy carried by the integrated spectrum
+    (Simpson in ln R on the output grid) = eta_acc int L dt (Eqs. 11-12)."""
+    rm = np.geomspace(1e-3, 1e9, 40)
+    for g in (-2.0, -3.0):
+        np.testing.assert_allclose(inj._i0_closed_form(rm, g), inj.cutoff_integrals(rm, g)[0],
+                                   rtol=1e-8)
+    assert inj._i0_closed_form(rm, -2.1) is None
+    t = np.linspace(0, 3 * MYR, 301)
+    L = np.full(t.size, 1e37)
+    rmax = np.geomspace(1e3, 1e5, t.size)
+    el = ("H", "He", "C", "O")
+    mdot = np.tile([0.7, 0.28, 3e-3, 1e-2], (t.size, 1))
+    nz = inj.number_fractions(mdot, el)
+    N = inj.injection_rates(L, rmax, nz, eta_acc=0.1, elements=el)
+    res = inj.integrated_spectrum(np.geomspace(1, 1e8, 161),
+                                  [(N, rmax, inj.time_weights(t))])
+    e = inj.spectrum_energy(res, el)
+    assert e.sum() == pytest.approx(0.1 * inj.wind_energy(t, L), rel=1e-5)
+    np.testing.assert_allclose(inj.spectrum_energy_on_grid(res["R"], res["S"], el), e, rtol=1e-4)
+    # exact also when R_max ~ GV (spectra a rigidity grid cannot resolve)
+    rmax = np.geomspace(1e-3, 10.0, t.size)
+    N = inj.injection_rates(L, rmax, nz, eta_acc=0.1, elements=el)
+    res = inj.integrated_spectrum(np.geomspace(1, 1e8, 161), [(N, rmax, inj.time_weights(t))])
+    assert inj.spectrum_energy(res, el).sum() == pytest.approx(0.1 * inj.wind_energy(t, L),
+                                                               rel=1e-5)
 
 
 # ------------------------------------------------------------------ Eq. 14, Tables 1 and 3
@@ -263,18 +338,40 @@ def test_eq14_arithmetic():
     assert val == pytest.approx(2.606e48, rel=1e-3)
 
 
+def test_small_cluster_energy_rate():
+    """Clusters below 1e4 Msun (seed Sec. III.3): SFR e ln(1e4/1e2)/ln(1e5/1e2) for dN/dM ~ M^-2."""
+    val = inj.cluster_energy_rate(2.0, 1e53 / 3e4, 1e2, 1e4, 1e2, 1e5)
+    assert val == pytest.approx(2.0 * 1e53 / 3e4 * 2.0 / 3.0, rel=1e-12)
+    assert val == pytest.approx(4.444e48, rel=1e-3)  # the seed's "approximately 1e49 erg/yr"
+
+
 def test_table1_logic():
     eta = np.geomspace(1e-3, 1, 31)
-    # collective-wind-like: both species reach 3.5 PV at eta ~ 0.05
-    ok = inj.table1_verdicts(eta, 3.5e6 * np.sqrt(eta / 0.05), 3.3e6 * np.sqrt(eta / 0.05),
-                             h_he=np.full(31, 1.2), h_he_obs=1.0, h_he_err=0.2)
-    assert ok["break"] and ok["eta_B"] and ok["h_he"] and 0.02 < ok["eta_req"] < 0.06
-    # O+WR-like: He 10x above H -> no common eta_B
-    bad = inj.table1_verdicts(eta, 3.5e6 * np.sqrt(eta / 0.05), 3.5e7 * np.sqrt(eta / 0.05))
+    kh, khe = (3.16e6, 0.23e6), (3.78e6, 0.84e6)
+    r_obs = 3.78 / 3.16
+    knee = np.sqrt(3.16e6 * 3.78e6)
+    # collective-wind-like: common cutoff (He/H = 1.1) reaching the knee at eta ~ 0.05
+    ok = inj.table1_verdicts(eta, knee / 1.05 * np.sqrt(eta / 0.05),
+                             knee * 1.05 * np.sqrt(eta / 0.05), h_he=np.full(31, 4.0),
+                             h_he_obs=3.75, h_he_err=0.52, knee_h=kh, knee_he=khe)
+    assert ok["break"] and ok["eta_B"] and ok["h_he"] and not ok["extrapolated"]
+    assert ok["eta_req"] == pytest.approx(0.05, rel=1e-6)
+    assert ok["ratio"] == pytest.approx(1.1025, rel=1e-9) and ok["ratio_obs"] == pytest.approx(r_obs)
+    # the union of the two LHAASO bands let He/H up to 1.59 pass; the ratio test does not
+    bad = inj.table1_verdicts(eta, knee / 1.26 * np.sqrt(eta / 0.05),
+                              knee * 1.26 * np.sqrt(eta / 0.05), knee_h=kh, knee_he=khe)
+    assert bad["ratio"] == pytest.approx(1.5876, rel=1e-4)
     assert not bad["break"] and bad["eta_B"] is None and bad["h_he"] is None
-    # O-type-like: needs eta ~ 0.9
-    o = inj.table1_verdicts(eta, 3.5e6 * np.sqrt(eta / 0.9), 3.5e6 * np.sqrt(eta / 0.9))
-    assert o["break"] and not o["eta_B"]
+    # ... unless a wider band is asked for (2 sigma)
+    assert inj.table1_verdicts(eta, knee / 1.26 * np.sqrt(eta / 0.05),
+                               knee * 1.26 * np.sqrt(eta / 0.05), knee_h=kh, knee_he=khe,
+                               n_sigma_break=2.0)["break"]
+    # O-type-like: common cutoff but the knee needs eta ~ 2: extrapolated beyond the scan
+    o = inj.table1_verdicts(eta, knee * np.sqrt(eta / 2.0), knee * np.sqrt(eta / 2.0),
+                            h_he=np.full(31, 6.3), h_he_obs=3.75, h_he_err=0.52,
+                            knee_h=kh, knee_he=khe)
+    assert o["break"] and not o["eta_B"] and not o["h_he"] and o["extrapolated"]
+    assert o["eta_req"] == pytest.approx(2.0, rel=1e-6)
 
 
 def test_abundance_table_and_wind_energy():
@@ -288,3 +385,23 @@ def test_abundance_table_and_wind_energy():
     # (trapezoid: the He step at 3 Myr costs half an interval)
     assert a[0] == pytest.approx(45 / 54, rel=3e-3) and a[1] == pytest.approx(9 / 54, rel=3e-3)
     assert inj.wind_energy(t, np.full_like(t, 1e38)) == pytest.approx(1e38 * 6 * MYR, rel=1e-12)
+
+
+def test_injection_config_checks():
+    from hpcsim.config import ConfigError, config_from_dict
+
+    def cfg(**kw):
+        return config_from_dict({"run": {"scenario": "stellar_injection"}, "injection": kw})
+
+    c = cfg().injection
+    assert c.m_up_single == 105.0 and c.m_up_cluster == 150.0 and c.m_up_single in c.m_up
+    assert c.elements == list(inj.SEED_ELEMENTS) and c.wr_vinf == "nl00" and c.n_masses >= 72
+    for kw, key in (({"m_up": [100.0, 150.0]}, "injection.m_up_single"),
+                    ({"m_up": [150.0, 100.0, 105.0]}, "injection.m_up"),
+                    ({"elements": ["He", "H"]}, "injection.elements"),
+                    ({"elements": ["H", "He", "Xx"]}, "injection.elements"),
+                    ({"wr_vinf": "fast"}, "injection.wr_vinf"),
+                    ({"cluster_mass_range": [1e4, 1e5]}, "injection.cluster_mass_range")):
+        with pytest.raises(ConfigError) as err:
+            cfg(**kw)
+        assert err.value.key == key, (kw, err.value)

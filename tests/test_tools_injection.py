@@ -32,7 +32,8 @@ def tiny_run(tmp_path_factory):
     toml = base / "tiny.toml"
     toml.write_text('[run]\nscenario = "stellar_injection"\n[injection]\n'
                     f'track_dir = "{os.path.normpath(TRACK_DIR)}"\n'
-                    "n_masses = 4\nn_times = 80\neta_B = [0.01, 0.1, 1.0]\n")
+                    "n_masses = 4\nn_times = 80\neta_B = [0.01, 0.1, 1.0]\n"
+                    "m_up = [100.0, 105.0, 150.0]\n")
     cfg = load_config(str(toml))
     rundir = base / "run"
     assert run(cfg, str(rundir), quiet=True, comm=SerialComm()) == 0
@@ -52,7 +53,9 @@ def outputs(tiny_run, tmp_path_factory):
 def test_writes_all_pngs_and_tables(outputs):
     _, _, out, paths = outputs
     names = sorted(os.path.basename(p) for p in paths)
-    assert names == sorted(FIGS + ("table1.txt", "table3.txt"))
+    assert names == sorted(FIGS + ("table1.txt", "table3.txt", "statements.txt"))
+    txt = (out / "statements.txt").read_text()
+    assert "first WR star" in txt and "120 Msun star" in txt
     for f in FIGS:
         p = out / f
         assert p.stat().st_size > 20_000, f  # a blank figure is a few kB
@@ -66,12 +69,26 @@ def test_table1_matches_results(outputs):
     txt = (out / "table1.txt").read_text()
     for label in ("O-type + WR stars", "O-type stars", "WR stars", "MSCs"):
         assert label in txt
-    # each row's model verdicts are the codes stored in the file
-    for key, label in (("o_type", "O-type stars "), ("wr", "WR stars "), ("o_wr", "O-type + WR stars")):
+    u = tool._t1_index(inj)
+    assert inj.m_up[u] == 150.0
+    # each row's model verdicts and numbers are the ones stored in the file
+    for key, label in (("o_type", "O-type stars "), ("wr", "WR stars "), ("o_wr", "O-type + WR stars"),
+                       ("msc_window", "MSCs (first")):
         line = next(ln for ln in txt.splitlines() if ln.startswith(label))
-        cells = [c.split("/")[0].strip() for c in line[32:].split("  ") if "/" in c]
-        codes = inj.get(f"table1/{key}")
+        cells = [c.split("/")[0].strip() for c in line[26:].split("  ") if "/" in c]
+        codes = inj.get(f"table1/{key}/verdicts")[u]
         assert cells == [tool._verdict(c) for c in codes], (key, line)
+        ratio = float(line[26:].split()[-3])
+        assert ratio == pytest.approx(float(inj.get(f"table1/{key}/reff_ratio")[u]), abs=0.006)
+
+
+def test_convergence_table(outputs, tmp_path):
+    tool, res, _, _ = outputs
+    assert tool.main([str(res), "--convergence", str(res), "-o", str(tmp_path)]) == 0
+    txt = (tmp_path / "table1_convergence.txt").read_text()
+    rows = [ln for ln in txt.splitlines() if ln.startswith("  n_M = ")]
+    assert len(rows) == 2 * (5 + 3)  # the same run twice: 5 sources + 3 Table-3 columns
+    assert "MSC first window" in txt and "ratio" in txt
 
 
 def test_table3_fractions_sum_to_one(outputs):
@@ -102,13 +119,20 @@ def test_phase_bands(outputs):
     assert (ph == 3).any() == bool(bands[3])
     # cluster: exact WR interval from the task files and the composition-based inference overlap
     exact, how = tool.cluster_bands(inj, str(res), use_tasks=True)
-    guess, how2 = tool.cluster_bands(inj, str(res), use_tasks=False)
-    assert how == "tasks" and how2 == "inferred"
+    _, how2 = tool.cluster_bands(inj, str(res), use_tasks=False)
+    # without the stored numbers per phase: the run's task files, else the composition
+    for k in ("n_phase_WN", "n_phase_WC"):
+        inj.data.pop(f"injection/history/cluster/{k}")
+    tasks, how3 = tool.cluster_bands(inj, str(res), use_tasks=True)
+    guess, how4 = tool.cluster_bands(inj, str(res), use_tasks=False)
+    assert how3 == "tasks" and how4 == "inferred"
+    assert tasks[3] == exact[3] and tasks[4] == exact[4]
+    assert how == "history" and how2 == "history"  # stored with the cluster history
     assert exact[3] and guess[3]
     a0, a1 = exact[3][0][0], exact[3][-1][1]
     b0, b1 = guess[3][0][0], guess[3][-1][1]
     assert max(a0, b0) < min(a1, b1), (exact[3], guess[3])
-    assert 1.5 < a0 < 3.5  # the most massive members enter the WR phase at ~2-3 Myr (seed Sec. II.1)
+    assert 2.4 < a0 < 2.9  # the most massive members enter the WR phase at ~2.6 Myr (seed Sec. II.1)
 
 
 def test_intervals():

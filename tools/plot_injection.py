@@ -14,20 +14,29 @@ Writes into OUTDIR (default: the directory of RESULTS.h5):
   fig5_spectra.png  time-integrated injection spectra of a cluster (R^2 dN/dR), top: single-star winds
                     (dotted O-type phase, dashed WR phase, solid total), bottom: collective wind (solid
                     total, dash-dot first ``msc_window`` Myr); columns: turbulence models;
-  fig6_reff.png     R_max^eff of H (red) and He (blue) vs eta_B (Bohm), solid largest M_up, dashed the
-                    other M_up; (a) single-star winds (O-type + WR), (b) collective wind; LHAASO knee
-                    rigidities (proton, helium; 1 sigma) shaded;
-  fig7_h_he.png     H/He at 3 PV vs eta_B (Bohm, largest M_up) for every source, LHAASO band shaded;
-  table1.txt        pass/fail of the three PeVatron tests (seed Table 1) with the seed's verdicts;
-  table3.txt        number fractions of the injected nuclei (seed Table 3) with the seed's values.
+  fig6_reff.png     R_max^eff of H (red) and He (blue) vs eta_B (Bohm), solid M_up = 150 (the largest),
+                    dashed M_up = 100 (the value nearest to it); (a) single-star winds (O-type + WR),
+                    (b) collective wind; LHAASO knee rigidities (proton, helium; 1 sigma) shaded;
+  fig7_h_he.png     seed Fig. 7: injected H/He at equal rigidity vs the upper stellar mass M_up
+                    (Bohm, eta_B = injection.eta_B_spectra) for every source, the collective wind over
+                    its whole life (solid) and over the first msc_window Myr (dashed) apart; LHAASO
+                    H/He at 3 PV shaded;
+  table1.txt        pass/fail of the three PeVatron tests (seed Table 1) with the seed's verdicts and
+                    the numbers behind them (R_eff(He)/R_eff(H), eta_B needed, H/He);
+  table3.txt        number fractions of the injected nuclei (seed Table 3) with the seed's values;
+  statements.txt    the seed's Sec. II-III statements (R_max jumps, WR onset, energies) as our numbers.
 
-Phase bands.  Single stars: from ``history/star_<M>/phase`` (red O-type, green RSG, blue WN, orange WC;
-white after the end of the track).  Cluster: if the run directory's ``tasks/`` holds the cluster task
-(same config_hash) its per-phase mass-loss rates ``mdot_phase_{O,RSG,WN,WC}`` are used: blue where WR
-stars (WN or WC) are present, orange inside it where WC stars are present.  Otherwise (or with
---no-task-files) the WR interval is *inferred* from the wind composition: the He/H mass-loss ratio
-exceeds twice its value at the first time step (the O-star value); no WC band is drawn then.
-The caption text written under each figure says which was used.
+With --convergence RUN1.h5 RUN2.h5 ... it writes only table1_convergence.txt: the Table 1 numbers and
+verdicts and the Table 3 H, He, C, O fractions of each run side by side (runs that differ in
+injection.n_masses: the mass-grid convergence of the README).
+
+Phase bands.  Single stars: from ``history/star_<M>/phase`` (red O-type, green RSG/transitional, blue
+WN, orange WC; white after the end of the track).  Cluster: from the numbers of stars per phase stored
+with its history (``history/cluster/n_phase_{WN,WC}``; older files: the run's ``tasks/``): blue where
+WR stars (WN or WC) are present, orange inside it where WC stars are present.  Otherwise (or with
+--no-task-files on an old file) the WR interval is *inferred* from the wind composition: the He/H
+mass-loss ratio exceeds twice its value at the first time step (the O-star value); no WC band is drawn
+then.  The caption text written under each figure says which was used.
 """
 
 from __future__ import annotations
@@ -56,7 +65,7 @@ P = "injection/"
 DEFAULT_TURB = ["bohm", "kraichnan", "kolmogorov"]
 TURB_LABEL = {"bohm": "Bohm", "kraichnan": "Kraichnan", "kolmogorov": "Kolmogorov"}
 PHASE_COLOUR = {1: "#e41a1c", 2: "#4daf4a", 3: "#377eb8", 4: "#ff7f00"}
-PHASE_NAME = {1: "O-type", 2: "RSG", 3: "WN", 4: "WC"}
+PHASE_NAME = {1: "O-type", 2: "RSG/transitional", 3: "WN", 4: "WC"}
 BAND_ALPHA = 0.16
 SPECIES_COLOUR = {"H": "#c0392b", "He": "#1f4e9c", "C": "#1b7a3a", "O": "#7d3c98",
                   "N": "#8c564b", "Fe": "0.3"}
@@ -70,7 +79,8 @@ PANEL_TITLE = {"star_40": r"40 $M_\odot$", "star_80": r"80 $M_\odot$", "star_120
                "cluster": "collective wind"}
 
 # Seed 001 Table 1 (verdicts) and Table 3 (number fractions), transcribed for comparison.
-SEED_TABLE1 = {"msc": ("pass", "pass", "pass"), "o_wr": ("fail", "-", "-"),
+SEED_TABLE1 = {"msc_window": ("pass", "pass", "pass"), "msc": ("pass", "pass", "pass"),
+               "o_wr": ("fail", "-", "-"),
                "o_type": ("pass", "fail", "pass"), "wr": ("pass", "pass", "fail")}
 SEED_TABLE3 = {  # element: (SNRs, O-type stars, WR stars, MSCs)
     "H": (8.00e-1, 8.73e-1, 4.73e-2, 7.99e-1), "He": (1.78e-1, 1.26e-1, 8.66e-1, 1.94e-1),
@@ -191,6 +201,9 @@ def cluster_bands(inj, results_path, use_tasks=True):
     t = inj.hist("cluster", "t")
     if t is None:
         return {}, "none"
+    nwn, nwc = inj.hist("cluster", "n_phase_WN"), inj.hist("cluster", "n_phase_WC")
+    if nwn is not None and nwc is not None:
+        return {3: intervals(t, (nwn + nwc) > 0), 4: intervals(t, nwc > 0)}, "history"
     d = cluster_phase_mdot(inj, results_path) if use_tasks else None
     if d is not None:
         wr = (d["WN"] + d["WC"]) > 0
@@ -306,7 +319,8 @@ def _log_ylim(ax, arrays, decades=None):
 
 
 def band_note(how):
-    return {"tasks": "cluster bands: blue = WR stars present, orange = WC stars present "
+    return {"history": "cluster bands: blue = WR stars (X_H < 0.1) present, orange = WC stars present",
+            "tasks": "cluster bands: blue = WR stars present, orange = WC stars present "
                      "(from the run's per-phase mass-loss rates)",
             "inferred": "cluster band (blue): WR phase inferred from the wind He/H mass ratio "
                         "> 2x its initial value; no WC band",
@@ -480,9 +494,19 @@ def _knee_bands(ax, inj):
     return hs
 
 
+def _fig6_m_ups(inj):
+    """Indices of the M_up curves of Fig. 6: the largest (solid) and the one nearest 100 Msun
+    (dashed), as in the seed (150 and 100 Msun)."""
+    u0 = int(np.argmax(inj.m_up))
+    rest = [u for u in range(inj.m_up.size) if u != u0]
+    if not rest:
+        return [u0]
+    return [u0, min(rest, key=lambda u: abs(np.log(inj.m_up[u] / 100.0)))]
+
+
 def fig6(inj, out):
     a = inj.iturb("bohm")
-    order = np.argsort(inj.m_up)[::-1]  # largest first (solid)
+    order = _fig6_m_ups(inj)
     fig, axes = plt.subplots(1, 2, figsize=(12.0, 5.4), sharey=True)
     for ax, src, title in zip(axes, ("o_wr", "msc"), ("(a) single-star winds (O-type + WR)",
                                                        "(b) collective wind of the cluster")):
@@ -491,7 +515,7 @@ def fig6(inj, out):
         if d is None and src == "msc":
             d = inj.get("r_max_eff/msc_window")
         for j, u in enumerate(order):
-            ls = "-" if j == 0 else ("--" if j == 1 else ":")
+            ls = "-" if j == 0 else "--"
             if d is None:
                 continue
             for k, (sym, col) in enumerate((("H", "#c0392b"), ("He", "#1f4e9c"))):
@@ -504,8 +528,8 @@ def fig6(inj, out):
     axes[0].set_ylabel(r"$R_{\rm max}^{\rm eff}$ (Bohm) [GV]")
     lines = [Line2D([], [], color="#c0392b", lw=1.6, label="H"),
              Line2D([], [], color="#1f4e9c", lw=1.6, label="He")]
-    for j, u in enumerate(order[:3]):
-        lines.append(Line2D([], [], color="k", ls=("-", "--", ":")[j],
+    for j, u in enumerate(order):
+        lines.append(Line2D([], [], color="k", ls=("-", "--")[j],
                             label=rf"$M_{{\rm up}}={inj.m_up[u]:g}\,M_\odot$"))
     axes[0].legend(handles=lines + hs, fontsize=9, loc="upper left")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -515,8 +539,9 @@ def fig6(inj, out):
 
 
 def fig7(inj, out):
+    """Seed Fig. 7: injected H/He (equal rigidity, below the cutoffs) vs M_up."""
     a = inj.iturb("bohm")
-    u = int(np.argmax(inj.m_up))
+    b = int(np.argmin(np.abs(np.log(inj.eta / inj.eta_spec))))
     fig, ax = plt.subplots(figsize=(7.6, 5.4))
     obs = inj.get("lhaaso/h_he_3PV")
     handles = []
@@ -525,31 +550,27 @@ def fig7(inj, out):
         ax.axhline(obs[0], color="0.35", lw=0.8)
         handles.append(Patch(color="0.6", alpha=0.5,
                              label=rf"LHAASO at 3 PV: {obs[0]:.2f} $\pm$ {obs[1]:.2f}"))
+    key = "h_he_injected" if inj.has("h_he_injected/msc") else "h_he_3PV"
     for src in ("o_wr", "o_type", "wr", "msc", "msc_window"):
-        d = inj.get(f"h_he_3PV/{src}")
+        d = inj.get(f"{key}/{src}")
         if d is None:
             continue
         st = dict(SOURCE_STYLE[src])
         lab = st.pop("label").format(w=inj.window)
         ls = st.pop("ls", "-")
-        lw = 3.0 if src == "msc" else 1.7  # the window curve is drawn on top of the full one
-        (ln,) = ax.plot(inj.eta, d[u, a], ls=ls, marker="o", ms=3.5, lw=lw, label=lab, **st)
+        (ln,) = ax.plot(inj.m_up, d[:, a, b], ls=ls, marker="o", ms=4, lw=1.8, label=lab, **st)
         handles.append(ln)
-    ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(r"magnetic-field efficiency $\eta_B$")
-    ax.set_ylabel("injected H/He flux ratio at R = 3 PV")
-    ax.set_title(rf"Bohm, $M_{{\rm up}}={inj.m_up[u]:g}\,M_\odot$", loc="left", fontsize=11)
-    ax.grid(alpha=0.25, which="major")
+    ax.set_xlabel(r"upper stellar mass $M_{\rm up}$ [$M_\odot$]")
+    ax.set_ylabel("injected H/He at equal rigidity")
+    ax.set_title(rf"Bohm, $\eta_B$ = {inj.eta[b]:g}", loc="left", fontsize=11)
+    ax.grid(alpha=0.25, which="both")
     ax.legend(handles=handles, fontsize=9, loc="best")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    note = ""
-    full, win = inj.get("h_he_3PV/msc"), inj.get("h_he_3PV/msc_window")
-    if full is not None and win is not None and np.allclose(full[u, a], win[u, a], rtol=0.01,
-                                                            equal_nan=True):
-        note = f" The full-life and t < {inj.window:g} Myr collective-wind curves coincide (within 1%)."
-    finish(fig, os.path.join(out, "fig7_h_he.png"),
-           "Ratio of the time-integrated H and He injection spectra at equal rigidity 3 PV." + note)
+    what = ("ratio of the time-integrated H and He injection spectra at equal rigidity below the "
+            "cutoffs (seed Table 3 normalisation)" if key == "h_he_injected" else
+            "ratio of the time-integrated H and He spectra at 3 PV")
+    finish(fig, os.path.join(out, "fig7_h_he.png"), "H/He: " + what + ".")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -557,28 +578,45 @@ def _verdict(code):
     return {1: "pass", 0: "fail", -1: "-"}.get(int(code), "?")
 
 
+def _t1_index(inj):
+    """Index of the M_up of seed Table 1 in the file's m_up axis."""
+    m = inj.get("table1/m_up")
+    m = float(inj.m_up.max()) if m is None else float(m)
+    return int(np.argmin(np.abs(inj.m_up - m)))
+
+
 def table1(inj, out):
-    rows = [("msc", "MSCs (collective wind)"), ("o_wr", "O-type + WR stars"),
-            ("o_type", "O-type stars"), ("wr", "WR stars")]
+    rows = [("msc_window", f"MSCs (first {inj.window:g} Myr)"), ("msc", "MSCs (whole life)"),
+            ("o_wr", "O-type + WR stars"), ("o_type", "O-type stars"), ("wr", "WR stars")]
+    u = _t1_index(inj)
+    kr = inj.get("table1/lhaaso_knee_ratio")
+    obs = inj.get("lhaaso/h_he_3PV")
     lines = ["Table 1 (seed 001): tests of sources as the primary PeVatron",
-             f"Bohm turbulence, M_up = {inj.m_up.max():g} Msun; 1 sigma LHAASO knee and H/He at 3 PV.",
-             "Model verdict / seed verdict.  eta_B req = eta_B at which R_max^eff reaches the knee.", ""]
-    hdr = f"{'Source type':32s} {'Break of knee':>15s} {'eta_B limitation':>18s} {'H/He':>13s} {'eta_B req':>10s}"
+             f"Bohm turbulence, M_up = {inj.m_up[u]:g} Msun.  Model verdict / seed verdict.",
+             "break: R_eff(He)/R_eff(H) at the eta_B where their geometric mean reaches the LHAASO "
+             "knee, vs the LHAASO" + (f" He/H knee ratio {kr[0]:.2f} +- {kr[1]:.2f}" if kr is not None
+                                      else " knee ratio") + ";",
+             "eta_B: that eta_B (eta req; '*' = extrapolated beyond the scan) <= injection.eta_B_max;",
+             "H/He: injected H/He at equal rigidity vs LHAASO at 3 PV"
+             + (f" {obs[0]:.2f} +- {obs[1]:.2f}." if obs is not None else "."), ""]
+    hdr = (f"{'Source type':26s} {'Break of knee':>14s} {'eta_B limit':>12s} {'H/He':>12s} "
+           f"{'He/H R_eff':>11s} {'eta req':>9s} {'H/He':>7s}")
     lines += [hdr, "-" * len(hdr)]
     for key, label in rows:
-        src = key
-        if key == "msc" and not inj.has("table1/msc"):
-            src = "msc_window"
-            label = f"MSCs (first {inj.window:g} Myr)"
-        code = inj.get(f"table1/{src}")
+        code = inj.get(f"table1/{key}/verdicts")
         if code is None:
             continue
-        eta_req = inj.get(f"table1_eta_required/{src}")
+        code = code[u]
         seed = SEED_TABLE1[key]
-        cells = [f"{_verdict(c)} / {s}" for c, s in zip(code, seed)]
-        er = "-" if eta_req is None or not np.isfinite(eta_req) else f"{float(eta_req):.3g}"
-        lines.append(f"{label:32s} {cells[0]:>15s} {cells[1]:>18s} {cells[2]:>13s} {er:>10s}")
-    lines += ["", "'-': not evaluated (for O-type + WR the H and He breaks differ, the other tests do not apply)."]
+        cells = [f"{_verdict(c)} / {sd}" for c, sd in zip(code, seed)]
+        er = float(inj.get(f"table1/{key}/eta_required")[u])
+        ex = "*" if float(inj.get(f"table1/{key}/extrapolated")[u]) > 0 else " "
+        ratio = float(inj.get(f"table1/{key}/reff_ratio")[u])
+        hh = float(inj.get(f"table1/{key}/h_he")[u])
+        lines.append(f"{label:26s} {cells[0]:>14s} {cells[1]:>12s} {cells[2]:>12s} "
+                     f"{ratio:11.2f} {er:8.3g}{ex} {hh:7.2f}")
+    lines += ["", "'-': not evaluated (the break test failed: as in the seed's note for O-type + WR).",
+              "Seed Table 1 has one MSC row; it is compared with both MSC rows here."]
     txt = "\n".join(lines) + "\n"
     with open(os.path.join(out, "table1.txt"), "w") as fh:
         fh.write(txt)
@@ -588,19 +626,26 @@ def table1(inj, out):
 def table3(inj, out):
     cols = [("o_type", "O-type"), ("wr", "WR"), ("msc_window", f"MSC<{inj.window:g}Myr")]
     cols = [(k, n) for k, n in cols if inj.has(f"table3/{k}")]
-    if inj.has("table3/msc") and not inj.has("table3/msc_window"):
-        cols.append(("msc", "MSC"))
     vals = {k: inj.get(f"table3/{k}") for k, _ in cols}
+    mups = {k: inj.get(f"classes/{k}/bohm/m_up") for k, _ in cols}
+    mtxt = ", ".join(f"{n} M_up = {float(mups[k]):g}" for k, n in cols if mups[k] is not None)
     lines = ["Table 3 (seed 001): number fractions of the injected nuclei",
-             f"model: Bohm, M_up = {inj.m_up.max():g} Msun, eta_B = {inj.eta_hist:g}; WR = X_H < 0.1. "
-             "seed: Table 3 of seed 001 (SNRs, O-type, WR, MSCs).", ""]
-    hdr = f"{'Element':8s}" + "".join(f"{n:>12s}" for _, n in cols) + "  |" + \
-        "".join(f"{n:>11s}" for n in ("seed SNR", "seed O", "seed WR", "seed MSC"))
+             f"model: Bohm, eta_B = {inj.eta_hist:g}; WR = X_H < 0.1; {mtxt}.",
+             "seed: Table 3 of seed 001 (SNRs, O-type, WR, MSCs; M_up = 105 for single stars, 150 "
+             "for MSCs).  ratio = model / seed.", ""]
+    hdr = (f"{'Element':8s}" + "".join(f"{n:>12s}" for _, n in cols) + "  |"
+           + "".join(f"{n:>10s}" for n in ("seed O", "seed WR", "seed MSC"))
+           + "  |" + "".join(f"{'ratio ' + n:>13s}" for n in ("O", "WR", "MSC")))
     lines += [hdr, "-" * len(hdr)]
+    seed_col = {"o_type": 1, "wr": 2, "msc_window": 3}
     for i, e in enumerate(inj.elements):
         row = f"{e:8s}" + "".join(f"{vals[k][i]:12.3e}" for k, _ in cols) + "  |"
         sv = SEED_TABLE3.get(e)
-        row += "".join(f"{v:11.2e}" for v in sv) if sv else "".join(f"{'-':>11s}" for _ in range(4))
+        if sv:
+            row += "".join(f"{v:10.2e}" for v in sv[1:]) + "  |"
+            row += "".join(f"{vals[k][i] / sv[seed_col[k]]:13.2f}" for k, _ in cols)
+        else:
+            row += "".join(f"{'-':>10s}" for _ in range(3))
         lines.append(row)
     lines.append(f"{'sum':8s}" + "".join(f"{np.sum(vals[k]):12.3e}" for k, _ in cols))
     txt = "\n".join(lines) + "\n"
@@ -609,8 +654,100 @@ def table3(inj, out):
     return txt
 
 
+def table1_convergence(paths, out):
+    """Table 1 numbers and Table 3 light-element fractions of several runs side by side (the
+    mass-grid convergence study of the README); writes OUT/table1_convergence.txt."""
+    runs = [Injection(p) for p in paths]
+    lines = ["Mass-grid convergence of seed 001 Tables 1 and 3 (Bohm).",
+             "n_M = number of single-star initial masses (tasks); per source: verdicts (break, "
+             "eta_B, H/He; 1 pass, 0 fail, - not evaluated), R_eff(He)/R_eff(H), eta_B needed "
+             "('*' extrapolated), injected H/He.", ""]
+    for key, label in (("msc_window", "MSC first window"), ("msc", "MSC whole life"),
+                       ("o_wr", "O-type + WR"), ("o_type", "O-type"), ("wr", "WR")):
+        lines.append(label)
+        for inj in runs:
+            u = _t1_index(inj)
+            code = inj.get(f"table1/{key}/verdicts")
+            if code is None:
+                continue
+            v = "".join({1: "1", 0: "0"}.get(int(c), "-") for c in code[u])
+            ex = "*" if float(inj.get(f"table1/{key}/extrapolated")[u]) > 0 else " "
+            lines.append(f"  n_M = {inj.get('masses').size:4d}  {v}  ratio "
+                         f"{float(inj.get(f'table1/{key}/reff_ratio')[u]):6.3f}  eta "
+                         f"{float(inj.get(f'table1/{key}/eta_required')[u]):7.4f}{ex}  H/He "
+                         f"{float(inj.get(f'table1/{key}/h_he')[u]):6.3f}")
+    lines += ["", "Table 3 (H, He, C, O number fractions)"]
+    for key in ("o_type", "wr", "msc_window"):
+        lines.append(key)
+        for inj in runs:
+            t3 = inj.get(f"table3/{key}")
+            if t3 is None:
+                continue
+            lines.append(f"  n_M = {inj.get('masses').size:4d}  " + "  ".join(
+                f"{e} {t3[inj.el(e)]:.4e}" for e in ("H", "He", "C", "O") if e in inj.elements))
+    txt = "\n".join(lines) + "\n"
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "table1_convergence.txt"), "w") as fh:
+        fh.write(txt)
+    return txt
+
+
+def statements(inj, out):
+    """The seed's Sec. II-III statements about single stars and the cluster, as our numbers
+    (statements.txt)."""
+    lines = ["Seed 001 Secs. II-III statements next to this run's numbers", ""]
+    ph = inj.hist("star_120", "phase")
+    t = inj.hist("star_120", "t")
+    r = inj.hist("star_120", "r_max")
+    if ph is not None and r is not None:
+        lines.append("120 Msun star, R_max from the O-type to the WC phase (seed Sec. II.3.1: x10 Bohm, "
+                     "x100 Kraichnan, x1000 Kolmogorov):")
+        for a, turb in enumerate(inj.turb):
+            o, wc = r[a][ph == 1], r[a][ph == 4]
+            if o.size and wc.size:
+                lines.append(f"  {turb:10s} max(WC) / median(O) = {wc.max() / np.median(o):7.3g};  "
+                             f"max(WC) / last O = {wc.max() / o[-1]:7.3g}")
+        for k, name in ((2, "RSG/transitional"), (3, "WN"), (4, "WC")):
+            sel = ph == k
+            if sel.any():
+                lines.append(f"  {name} phase {t[sel][0]:.2f}-{t[sel][-1]:.2f} Myr")
+    for who, seed in (("star_40", "RSG"), ("star_80", "WC, after a long WN phase")):
+        p = inj.hist(who, "phase")
+        if p is not None:
+            alive = p[p != 0]
+            lines.append(f"{who.replace('star_', '')} Msun star ends its life as "
+                         f"{PHASE_NAME.get(int(alive[-1]), '?')} (seed Fig. 2: {seed})")
+    t = inj.hist("cluster", "t")
+    nwn, nwc = inj.hist("cluster", "n_phase_WN"), inj.hist("cluster", "n_phase_WC")
+    if t is not None and nwn is not None:
+        i = int(np.argmax((nwn + nwc) > 0))
+        lines.append(f"cluster: first WR star (X_H < 0.1) at {t[i]:.2f} Myr (seed: ~2.6 Myr)")
+        r = inj.hist("cluster", "r_max")
+        for a, turb in enumerate(inj.turb):
+            ra = r[a]
+            before = ra[i - 1]
+            wr = ra[(t >= t[i]) & ((nwn + nwc) > 0)]
+            early = ra[(t > 0.1) & (t < t[i])]
+            late = ra[(t > 8.0) & (t < 12.0)]
+            lines.append(f"  {turb:10s} R_max just before WR onset {before:.3g} GV, max during WR "
+                         f"{wr.max():.3g} GV (x{wr.max() / before:.2f}), max before WR {early.max():.3g} GV;"
+                         f" at 8-12 Myr {np.median(late):.3g} GV")
+    for key, what in (("cluster_wind_energy", "cluster wind energy [erg] (seed ~1e53)"),
+                      ("msc_energy_rate", "Eq. 14 MSC power [erg/yr] (seed ~4e48)"),
+                      ("msc_energy_rate_seed_inputs", "Eq. 14 with the seed's inputs [erg/yr]"),
+                      ("small_cluster_energy_rate", "clusters below the collective-wind mass "
+                                                    "[erg/yr] (seed ~1e49)")):
+        v = inj.get(key)
+        if v is not None:
+            lines.append(f"{what}: {float(v):.3g}")
+    txt = "\n".join(lines) + "\n"
+    with open(os.path.join(out, "statements.txt"), "w") as fh:
+        fh.write(txt)
+    return txt
+
+
 OUTPUTS = ("fig2_winds.png", "fig3_shock.png", "fig4_rmax_nz.png", "fig5_spectra.png", "fig6_reff.png",
-           "fig7_h_he.png", "table1.txt", "table3.txt")
+           "fig7_h_he.png", "table1.txt", "table3.txt", "statements.txt")
 
 
 def make_all(path, outdir=None, use_tasks=True):
@@ -629,6 +766,7 @@ def make_all(path, outdir=None, use_tasks=True):
     fig7(inj, out)
     table1(inj, out)
     table3(inj, out)
+    statements(inj, out)
     return [os.path.join(out, f) for f in OUTPUTS]
 
 
@@ -638,7 +776,13 @@ def main(argv=None):
     ap.add_argument("-o", "--outdir", default=None, help="output directory (default: next to RESULTS)")
     ap.add_argument("--no-task-files", action="store_true",
                     help="do not read the run's tasks/ for the cluster phase bands (infer them)")
+    ap.add_argument("--convergence", nargs="+", metavar="RUN.h5",
+                    help="write table1_convergence.txt comparing RESULTS and these runs")
     a = ap.parse_args(argv)
+    if a.convergence:
+        out = a.outdir or os.path.dirname(os.path.abspath(a.results))
+        print(table1_convergence([a.results, *a.convergence], out), end="")
+        return 0
     for p in make_all(a.results, a.outdir, use_tasks=not a.no_task_files):
         print(p)
     return 0

@@ -1,19 +1,23 @@
 """Scenario of seed 001 Secs. II-III: time-dependent CR injection of evolving stars and clusters.
 
 Tasks: one per single-star initial mass M0 (log-spaced 8-150 Msun plus 40, 80 and 120 Msun,
-the stars of seed Figs. 2-4) and one per upper IMF mass M_up for the collective wind of a
-cluster.  A task builds the wind history (MIST track, Vink 2001 / WR terminal velocities,
-element injection rates; or their IMF integrals, seed Eqs. 2, 5), solves the termination-shock
-dynamics (Eq. 4) once, and then, for every turbulence model and eta_B of the scan, the maximum
-rigidity R_max(t) (Eq. 10) and the injection rates N_Z(t) (Eqs. 11-12).  The eta_B x turbulence
-grid lives inside the task because the bubble dynamics do not depend on it: splitting it into
-tasks would repeat the ODE.
+the stars of seed Figs. 2-4, plus every M_up of the configuration, so that each IMF integral ends
+on a mass node, e.g. 105 Msun for the single-star classes of Table 3) and one per upper IMF mass
+M_up for the collective wind of a cluster.  A task builds the wind history (MIST track, seed
+Eq. 1 / Nugis & Lamers 2000 / RSG terminal velocities, element injection rates; or their IMF
+integrals, seed Eqs. 2, 5), solves the termination-shock dynamics (Eq. 4) once, and then, for
+every turbulence model and eta_B of the scan, the maximum rigidity R_max(t) (Eq. 10) and the
+injection rates N_Z(t) (Eqs. 11-12).  The eta_B x turbulence grid lives inside the task because
+the bubble dynamics do not depend on it: splitting it into tasks would repeat the ODE.
 
 Reduction (rank 0, task-id order): time- and IMF-integrated injection spectra of a cluster of
-``cluster_mass`` (Eqs. 6-7), split by phase (O-type, WR at X_H < 0.1) for single-star winds and
-total (and first ``msc_window``) for the collective wind; R_max^eff of H and He vs eta_B (Eq. 13,
-Fig. 6); H/He at 3 PV (Fig. 7); the pass/fail table (Table 1); the abundance table (Table 3);
-the Galactic energy budget (Eq. 14).
+``cluster_mass`` (Eqs. 6-7), split by phase (O-type, WR at X_H < 0.1: the phase codes of
+:mod:`hpcsim.stars.phases`) for single-star winds and total (and first ``msc_window``) for the
+collective wind; R_max^eff of H and He vs eta_B (Eq. 13, Fig. 6); the injected H/He at equal
+rigidity vs M_up (Fig. 7); the pass/fail table (Table 1); the abundance table (Table 3); the
+Galactic energy budget (Eq. 14 and clusters below the collective-wind mass, Sec. III.3); and the
+per-class injection results that the propagation stage reads
+(:func:`hpcsim.acceleration.injection.class_injection_summary`).
 """
 
 from __future__ import annotations
@@ -26,21 +30,25 @@ from ..clusters.wts_dynamics import evolve_wts
 from ..config import Config
 from ..constants import MYR, PC, YR
 from ..observations import lhaaso_h_he_ratio, lhaaso_knee_rigidity
+from ..stars.imf import massive_stars_per_msun
 from ..stars.mist import locate_tracks
 from ..stars.tracks import TrackGrid
-from ..stars.vink2001 import wind_history
+from ..stars.vink2001 import WindParams, wind_history
 
-ELEMENTS = inj.ELEMENTS
 SOURCES = ("o_wr", "o_type", "wr", "msc", "msc_window")
 SOURCE_LABELS = {"o_wr": "O-type + WR stars", "o_type": "O-type stars", "wr": "WR stars",
                  "msc": "MSC collective wind", "msc_window": "MSC collective wind (first window)"}
+#: the classes of seed Tables 2-3 that feed the propagation stage (issue 8 part B)
+CLASSES = ("o_type", "wr", "msc_window")
 FIG_MASSES = (40.0, 80.0, 120.0)
 T0_YR = 1.0e4  # start of the histories (seed 001 Sec. II.2: 1e4 yr)
 
 
-def single_star_masses(n: int) -> np.ndarray:
-    """Log-spaced initial masses 8-150 Msun plus the masses of seed Figs. 2-4."""
-    return np.unique(np.concatenate([np.geomspace(8.0, 150.0, n), FIG_MASSES]))
+def single_star_masses(n: int, extra=()) -> np.ndarray:
+    """Log-spaced initial masses 8-150 Msun plus the masses of seed Figs. 2-4 and ``extra``
+    (the M_up values: each IMF integral then ends on a node)."""
+    return np.unique(np.concatenate([np.geomspace(8.0, 150.0, n), FIG_MASSES,
+                                     np.asarray(extra, float)]))
 
 
 class InjectionScenario:
@@ -49,10 +57,13 @@ class InjectionScenario:
     def __init__(self, cfg: Config):
         self.cfg = cfg
         ic = cfg.injection
+        self.elements = tuple(ic.elements)
         self.grid = TrackGrid.from_directory(locate_tracks(ic.track_dir or None))
-        self.masses = single_star_masses(ic.n_masses)
+        self.masses = single_star_masses(ic.n_masses, ic.m_up)
         self.m_ups = list(ic.m_up)
-        self.R = np.geomspace(1.0, 1.0e8, 161)  # GV
+        self.wind = WindParams(wr_mode=ic.wr_vinf, nl00_vesc_2g=ic.nl00_vesc_2g)
+        self.R = np.geomspace(1.0, 1.0e9, 181)  # GV, 20 nodes per decade
+        self.i_he = self.elements.index("He")
 
     @property
     def n_tasks(self) -> int:
@@ -84,7 +95,7 @@ class InjectionScenario:
                 res = inj.wind_history_injection(L[on], V[on], dyn["R_s"][on], mdot_el[on],
                                                  turbulence=turb, eta_B=eta,
                                                  eta_acc=ic.eta_acc, gamma=ic.gamma_inj,
-                                                 L_c=ic.L_c * PC)
+                                                 L_c=ic.L_c * PC, elements=self.elements)
                 rmax[a, b, on] = res["r_max"]
                 nzr[a, b, on] = res["N_z"]
         out["r_max"], out["N_z"] = rmax, nzr
@@ -97,47 +108,68 @@ class InjectionScenario:
             life = self.grid.lifetime(m0)
             # dense sampling over the last 40 % of the life, where the phases change
             t_yr = self._history_times(life * 0.99999, dense=[(0.6 * life, life * 0.99999)])
-            hist = wind_history(self.grid.star_history(m0, t_yr))
-            mdot_el = np.stack([hist[f"mdot_{e}"] for e in ELEMENTS], axis=1)
+            hist = wind_history(self.grid.star_history(m0, t_yr), self.wind)
+            mdot_el = np.stack([hist[f"mdot_{e}"] for e in self.elements], axis=1)
             out = self._injection(t_yr, hist["F_w"], hist["L_w"], hist["vinf"], mdot_el)
             out.update(phase=hist["phase"].astype(np.int64), X_H=hist["X_H"],
                        m0=np.array(m0), mdot=hist["mdot"])
         else:
             m_up = self.m_ups[tid - self.masses.size]
             t_yr = self._history_times(ic.t_max * 1e6, dense=[(2.0e6, 6.0e6)])
-            cw = collective_wind(self.grid, t_yr, m_up=m_up).for_cluster(ic.cluster_mass)
-            mdot_el = np.stack([cw.mdot_el[e] for e in ELEMENTS], axis=1)
+            cw = collective_wind(self.grid, t_yr, m_up=m_up, params=self.wind)
+            cw = cw.for_cluster(ic.cluster_mass)
+            mdot_el = np.stack([cw.mdot_el[e] for e in self.elements], axis=1)
             out = self._injection(t_yr, cw.F, cw.L, cw.V, mdot_el)
             out.update(m_up=np.array(m_up), mdot=cw.mdot)
-            for ph, arr in cw.by_phase.items():  # mass-loss rate of the stars in each phase
+            for ph, arr in cw.by_phase.items():  # mass-loss rate and number of stars per phase
                 out[f"mdot_phase_{ph}"] = np.asarray(arr["mdot"])
+                out[f"n_phase_{ph}"] = np.asarray(arr["n"])
         return out
 
     # -- reduction -------------------------------------------------------------------------
+    def _dgamma(self):
+        """Per-element slope offsets of O-type epochs (harder He, module docstring of
+        hpcsim.acceleration.injection item 9); None when zero."""
+        dg = np.zeros(len(self.elements))
+        dg[self.i_he] = self.cfg.injection.dgamma_he_o
+        return dg if np.any(dg != 0) else None
+
     def _samples(self, tasks, a, b, m_up, source):
-        """(N_z, r_max, weights) triples of one source for turbulence a, eta index b."""
+        """(N_z, r_max, weights[, dgamma]) sample sets of one source for turbulence a, eta b."""
         ic = self.cfg.injection
         if source.startswith("msc"):
             k = self.masses.size + self.m_ups.index(m_up)
             d = tasks[k]
             win = (0.0, ic.msc_window * MYR) if source == "msc_window" else None
             return [(d["N_z"][a, b], d["r_max"][a, b], inj.time_weights(d["t"], window=win))]
-        sel = self.masses <= m_up + 1e-9
+        sel = self.masses <= m_up * (1 + 1e-12)
         w_imf = inj.imf_weights(self.masses[sel], m_up=m_up)
         n_stars = inj.stars_per_cluster(ic.cluster_mass, m_up=m_up)
+        dg = self._dgamma()
         out = []
         for i, w in zip(np.flatnonzero(sel), w_imf):
             d = tasks[i]
-            o_mask, wr_mask = inj.phase_masks(d["X_H"])
-            mask = {"o_wr": None, "o_type": o_mask, "wr": wr_mask}[source]
-            out.append((d["N_z"][a, b], d["r_max"][a, b],
-                        inj.time_weights(d["t"], mask=mask) * n_stars * w))
+            o_mask, wr_mask = inj.phase_masks(d["phase"])
+            if source in ("o_type", "o_wr"):
+                out.append((d["N_z"][a, b], d["r_max"][a, b],
+                            inj.time_weights(d["t"], mask=o_mask) * n_stars * w, dg))
+            if source in ("wr", "o_wr"):
+                out.append((d["N_z"][a, b], d["r_max"][a, b],
+                            inj.time_weights(d["t"], mask=wr_mask) * n_stars * w))
         return out
+
+    def _gamma_z(self, source):
+        """Injection index of each element of a source (for Eq. 13)."""
+        g = np.full(len(self.elements), self.cfg.injection.gamma_inj)
+        if source == "o_type":
+            g[self.i_he] += self.cfg.injection.dgamma_he_o
+        return g
 
     def reduce(self, read_task, cache_dir=None, quiet=True):
         ic = self.cfg.injection
         tasks = [read_task(t) for t in range(self.n_tasks)]
         nT, nE, nU = len(ic.turbulence), len(ic.eta_B), len(self.m_ups)
+        nz = len(self.elements)
         out, units = {}, {}
 
         def put(name, arr, unit):
@@ -148,76 +180,144 @@ class InjectionScenario:
         put("injection/eta_B", np.array(ic.eta_B), "1")
         put("injection/m_up", np.array(self.m_ups), "Msun")
         put("injection/masses", self.masses, "Msun (single-star initial masses)")
+        put("injection/elements", np.array(self.elements, dtype="S2"), "element symbols (rows)")
         reff = {s: np.full((nU, nT, nE, 2), np.nan) for s in SOURCES}
         h_he = {s: np.full((nU, nT, nE), np.nan) for s in SOURCES}
+        h_he_inj = {s: np.full((nU, nT, nE), np.nan) for s in SOURCES}
         b_spec = int(np.argmin(np.abs(np.log(np.array(ic.eta_B) / ic.eta_B_spectra))))
+        u_cl = self.m_ups.index(ic.m_up_cluster)
+        u_ss = self.m_ups.index(ic.m_up_single)
+        class_res = {}
         for u, m_up in enumerate(self.m_ups):
             for a, turb in enumerate(ic.turbulence):
                 for b in range(nE):
+                    res = {}
+                    for s in ("o_type", "wr", "msc", "msc_window"):
+                        res[s] = inj.integrated_spectrum(
+                            self.R, self._samples(tasks, a, b, m_up, s), gamma=ic.gamma_inj)
+                    res["o_wr"] = inj.combine_spectra(res["o_type"], res["wr"])
                     for s in SOURCES:
-                        res = inj.integrated_spectrum(self.R, self._samples(tasks, a, b, m_up, s),
-                                                      gamma=ic.gamma_inj)
+                        g = self._gamma_z(s)
                         for k in (0, 1):
-                            try:
-                                reff[s][u, a, b, k] = inj.effective_max_rigidity(res, k, ic.gamma_inj)
-                            except ValueError:
-                                pass  # slope never reaches gamma - 1 on the grid: left NaN
-                        h_he[s][u, a, b] = inj.ratio_at(res, 0, 1)
-                        if b == b_spec:
-                            put(f"injection/spectra/m_up_{m_up:g}/{turb}/{s}", res["S"],
+                            reff[s][u, a, b, k] = inj.effective_max_rigidity(res[s], k, g[k])
+                        h_he[s][u, a, b] = inj.ratio_at(res[s], 0, 1)
+                        h_he_inj[s][u, a, b] = inj.ratio_below_cutoff(res[s], 0, 1)
+                        if b == b_spec and (u == nU - 1 or u in (u_cl, u_ss)):
+                            put(f"injection/spectra/m_up_{m_up:g}/{turb}/{s}", res[s]["S"],
                                 "nuclei GV^-1 (time-integrated, per cluster; rows = elements)")
-        put("injection/elements", np.array(ELEMENTS, dtype="S2"), "element symbols (rows)")
+                    if b == b_spec:
+                        for s in CLASSES:
+                            if (u == (u_cl if s.startswith("msc") else u_ss)):
+                                class_res[(s, turb)] = res[s]
         for s in SOURCES:
             put(f"injection/r_max_eff/{s}", reff[s],
                 "GV [m_up x turbulence x eta_B x (H, He)] (seed 001 Eq. 13)")
-            put(f"injection/h_he_3PV/{s}", h_he[s], "1 [m_up x turbulence x eta_B]")
+            put(f"injection/h_he_3PV/{s}", h_he[s],
+                "1 [m_up x turbulence x eta_B] ratio of the integrated spectra at 3 PV")
+            put(f"injection/h_he_injected/{s}", h_he_inj[s],
+                "1 [m_up x turbulence x eta_B] H/He at equal rigidity below the cutoffs "
+                "(seed Fig. 7)")
         # observations: LHAASO knee (proton and helium fits) and H/He at 3 PV
-        kp, kpe = lhaaso_knee_rigidity("proton")
-        kh, khe = lhaaso_knee_rigidity("helium")
-        lo, hi = min(kp - kpe, kh - khe), max(kp + kpe, kh + khe)
-        knee, knee_err = 0.5 * (lo + hi), 0.5 * (hi - lo)
+        kp = lhaaso_knee_rigidity("proton")
+        kh = lhaaso_knee_rigidity("helium")
         obs, obs_err = lhaaso_h_he_ratio(inj.H_HE_RIGIDITY_GV)
-        put("injection/lhaaso/knee_proton", np.array([kp, kpe]), "GV (value, 1 sigma)")
-        put("injection/lhaaso/knee_helium", np.array([kh, khe]), "GV (value, 1 sigma)")
+        put("injection/lhaaso/knee_proton", np.array(kp), "GV (value, 1 sigma)")
+        put("injection/lhaaso/knee_helium", np.array(kh), "GV (value, 1 sigma)")
         put("injection/lhaaso/h_he_3PV", np.array([obs, obs_err]), "1 (value, 1 sigma)")
-        # Table 1 (Bohm, largest M_up; seed 001 Sec. III)
+        # Table 1 (Bohm; every M_up; the seed's table is M_up = m_up_cluster = 150)
         a = ic.turbulence.index("bohm") if "bohm" in ic.turbulence else 0
-        u = int(np.argmax(self.m_ups))
+        eta = np.array(ic.eta_B)
         table = {}
-        for s in ("msc_window", "o_wr", "o_type", "wr"):
-            rh, rhe = reff[s][u, a, :, 0], reff[s][u, a, :, 1]
-            ok = np.isfinite(rh) & np.isfinite(rhe)
-            try:
-                v = inj.table1_verdicts(np.array(ic.eta_B)[ok], rh[ok], rhe[ok], h_he[s][u, a][ok],
-                                        obs, obs_err, knee=knee, knee_err=knee_err)
-            except ValueError:  # R_eff not monotonic in eta_B: the break test cannot pass
-                v = {"break": False, "eta_B": None, "h_he": None, "eta_req": None}
-            code = [{True: 1, False: 0, None: -1}[v[k]] for k in ("break", "eta_B", "h_he")]
-            put(f"injection/table1/{s}", np.array(code),
-                "1 (break, eta_B limit, H/He): 1 pass, 0 fail, -1 not evaluated")
-            put(f"injection/table1_eta_required/{s}",
-                np.array(np.nan if v["eta_req"] is None else v["eta_req"]), "1")
-            table[s] = code
-        # Table 3 (CR-weighted abundances at eta_B_spectra, Bohm, largest M_up)
-        for s in ("msc_window", "o_type", "wr"):
-            samples = self._samples(tasks, a, b_spec, self.m_ups[u], s)
-            tot = sum((nz * wt[:, None]).sum(axis=0) for nz, _, wt in samples)
-            put(f"injection/table3/{s}", tot / tot.sum(),
+        for s in SOURCES:
+            codes = np.full((nU, 3), -1, dtype=np.int64)
+            det = {k: np.full(nU, np.nan) for k in ("eta_required", "reff_ratio", "extrapolated",
+                                                     "h_he")}
+            for u in range(nU):
+                rh, rhe = reff[s][u, a, :, 0], reff[s][u, a, :, 1]
+                ok = np.isfinite(rh) & np.isfinite(rhe)
+                try:
+                    v = inj.table1_verdicts(eta[ok], rh[ok], rhe[ok], h_he_inj[s][u, a][ok],
+                                            obs, obs_err, knee_h=kp, knee_he=kh,
+                                            eta_B_max=ic.eta_B_max, n_sigma_break=ic.knee_n_sigma,
+                                            n_sigma=ic.h_he_n_sigma)
+                except ValueError:  # no finite R_eff or the knee is unreachable: fails
+                    v = {"break": False, "eta_B": None, "h_he": None, "eta_req": np.nan,
+                         "ratio": np.nan, "extrapolated": True, "h_he_value": np.nan}
+                codes[u] = [{True: 1, False: 0, None: -1}[v[k]] for k in ("break", "eta_B", "h_he")]
+                det["eta_required"][u] = v["eta_req"]
+                det["reff_ratio"][u] = v["ratio"]
+                det["extrapolated"][u] = float(v["extrapolated"])
+                det["h_he"][u] = v["h_he_value"]
+            put(f"injection/table1/{s}/verdicts", codes,
+                "1 [m_up x (break, eta_B limit, H/He)]: 1 pass, 0 fail, -1 not evaluated")
+            put(f"injection/table1/{s}/eta_required", det["eta_required"],
+                "1 [m_up] eta_B where sqrt(R_eff(H) R_eff(He)) reaches the LHAASO knee")
+            put(f"injection/table1/{s}/reff_ratio", det["reff_ratio"],
+                "1 [m_up] R_eff(He)/R_eff(H) at eta_required")
+            put(f"injection/table1/{s}/extrapolated", det["extrapolated"],
+                "1 [m_up] 1 if eta_required lies outside the eta_B scan (log-log extrapolation)")
+            put(f"injection/table1/{s}/h_he", det["h_he"],
+                "1 [m_up] injected H/He at equal rigidity at eta_required")
+            table[s] = codes[u_cl].tolist()
+        r_obs = kh[0] / kp[0]
+        put("injection/table1/lhaaso_knee_ratio",
+            np.array([r_obs, r_obs * np.hypot(kp[1] / kp[0], kh[1] / kh[0])]),
+            "1 (He/H knee rigidity ratio, 1 sigma)")
+        put("injection/table1/m_up", np.array(ic.m_up_cluster), "Msun (M_up of seed Table 1)")
+        # Table 3 and the per-class results for the propagation stage (at eta_B_spectra)
+        put("injection/classes/eta_B", np.array(ic.eta_B[b_spec]), "1")
+        for s in CLASSES:
+            m_up = ic.m_up_cluster if s.startswith("msc") else ic.m_up_single
+            u = self.m_ups.index(m_up)
+            for turb in ic.turbulence:
+                res = class_res[(s, turb)]
+                base = f"injection/classes/{s}/{turb}"
+                W = sum(grp[0].sum(axis=0) for grp in res["_groups"])  # int N_Z dt [nuclei]
+                put(f"{base}/abundance", W / W.sum(),
+                    "1 (number fractions of the nuclei injected above 1 GV; seed Table 3)")
+                e_z = inj.spectrum_energy(res, self.elements)
+                put(f"{base}/spectrum", res["S"] / e_z.sum(),
+                    "nuclei GV^-1 erg^-1 [element x rigidity] per erg of CRs above 1 GV")
+                put(f"{base}/cr_energy", np.array(e_z.sum()),
+                    f"erg (CRs above 1 GV per cluster of {ic.cluster_mass:g} Msun)")
+                g = self._gamma_z(s)
+                put(f"{base}/gamma", g, "1 [element] injection index of Eq. 6")
+                put(f"{base}/r_max_eff", np.array([inj.effective_max_rigidity(res, k, g[k])
+                                                   for k in range(nz)]),
+                    "GV [element] (seed Eq. 13)")
+                put(f"{base}/r_max", np.array(inj.effective_max_rigidity(
+                    inj.sum_species(res), 0, ic.gamma_inj)),
+                    "GV (Eq. 13 on the all-nuclei spectrum: the R_max of one Eq.-6 cutoff)")
+                put(f"{base}/m_up", np.array(m_up), "Msun")
+            put(f"injection/table3/{s}", out[f"injection/classes/{s}/bohm/abundance"]
+                if "bohm" in ic.turbulence else out[f"injection/classes/{s}/{ic.turbulence[0]}/abundance"],
                 "1 (number fractions of injected nuclei, rows = elements)")
-        # energy budget (Eq. 14) with the collective-wind energy of the largest-M_up cluster
-        d = tasks[self.masses.size + u]
+        # energy budget: collective wind (Eq. 14) and clusters below collective_min_mass
+        d = tasks[self.masses.size + u_cl]
         e_cl = float(np.sum(inj.time_weights(d["t"]) * d["L"]))
-        put("injection/cluster_wind_energy", np.array(e_cl), "erg (cluster_mass, largest m_up)")
-        put("injection/msc_energy_rate", np.array(inj.msc_energy_rate(e_cluster=e_cl)),
+        m_lo, m_hi = ic.cluster_mass_range
+        put("injection/cluster_wind_energy", np.array(e_cl),
+            f"erg (collective wind, cluster_mass, M_up = {ic.m_up_cluster:g})")
+        put("injection/msc_energy_rate", np.array(inj.msc_energy_rate(
+            sfr=ic.sfr, e_cluster=e_cl, m_min=m_lo, m_max=m_hi, m_cw=ic.collective_min_mass)),
             "erg yr^-1 (seed 001 Eq. 14)")
         put("injection/msc_energy_rate_seed_inputs", np.array(inj.msc_energy_rate()),
             "erg yr^-1 (Eq. 14 with the seed's 1e53 erg)")
+        sel = self.masses <= ic.m_up_single * (1 + 1e-12)
+        w_imf = inj.imf_weights(self.masses[sel], m_up=ic.m_up_single)
+        e_star = sum(w * float(np.sum(inj.time_weights(tasks[i]["t"]) * tasks[i]["L"]))
+                     for i, w in zip(np.flatnonzero(sel), w_imf))
+        e_per_msun = e_star * massive_stars_per_msun(inj.M_LO_DEFAULT, 0.08, ic.m_up_single)
+        put("injection/wind_energy_per_msun_single", np.array(e_per_msun),
+            f"erg Msun^-1 (single-star winds, IMF to M_up = {ic.m_up_single:g})")
+        put("injection/small_cluster_energy_rate", np.array(inj.cluster_energy_rate(
+            ic.sfr, e_per_msun, m_lo, ic.collective_min_mass, m_lo, m_hi)),
+            f"erg yr^-1 (clusters of {m_lo:g}-{ic.collective_min_mass:g} Msun, seed Sec. III.3)")
         # histories for seed Figs. 2-4
         for m in FIG_MASSES:
             i = int(np.argmin(np.abs(self.masses - m)))
             self._store_history(put, f"injection/history/star_{m:g}", tasks[i])
-        self._store_history(put, "injection/history/cluster",
-                            tasks[self.masses.size + u])
+        self._store_history(put, "injection/history/cluster", tasks[self.masses.size + u_cl])
         self.table1 = table
         self.out_view = out
         return out, units
@@ -236,13 +336,20 @@ class InjectionScenario:
         put(f"{base}/r_max", d["r_max"][:, b], f"GV [turbulence x time] at eta_B={ic.eta_B[b]:g}")
         put(f"{base}/N_z", d["N_z"][:, b], "s^-1 [turbulence x time x element]")
         if "phase" in d:
-            put(f"{base}/phase", d["phase"], "0 dead, 1 O-type, 2 RSG, 3 WN, 4 WC")
+            put(f"{base}/phase", d["phase"], "0 dead, 1 O-type, 2 RSG/transitional, 3 WN, 4 WC")
+        for ph in ("O", "RSG", "WN", "WC"):
+            if f"n_phase_{ph}" in d:
+                put(f"{base}/n_phase_{ph}", d[f"n_phase_{ph}"],
+                    f"stars >= 8 Msun in phase {ph} (per cluster)")
 
     def summary(self, out: dict) -> str:
-        lines = ["seed 001 Table 1 (Bohm, largest M_up): break / eta_B limit / H/He "
-                 "(1 pass, 0 fail, -1 not evaluated)"]
+        ic = self.cfg.injection
+        lines = [f"seed 001 Table 1 (Bohm, M_up = {ic.m_up_cluster:g}): break / eta_B limit / "
+                 "H/He (1 pass, 0 fail, -1 not evaluated)"]
         for s, code in self.table1.items():
             lines.append(f"  {SOURCE_LABELS[s]:40s} {code}")
         lines.append(f"MSC energy injection rate (Eq. 14): "
-                     f"{float(out['injection/msc_energy_rate']):.2e} erg/yr")
+                     f"{float(out['injection/msc_energy_rate']):.2e} erg/yr; clusters below "
+                     f"{ic.collective_min_mass:g} Msun: "
+                     f"{float(out['injection/small_cluster_energy_rate']):.2e} erg/yr")
         return "\n".join(lines)

@@ -129,7 +129,13 @@ def missing_tracks_message(looked_in: list[str]) -> str:
         "(from https://mist.science/data/tarballs_v1.2/"
         f"{GRID_V12}.txz),\n"
         f"where <data dir> is the configured data directory, else ${DATA_DIR_ENV}, "
-        f"else {DEFAULT_DATA_DIR}.")
+        f"else {DEFAULT_DATA_DIR}.\n"
+        "If you already have a copy of the EEP files (e.g. ../shared/data/mist/"
+        f"{GRID_V10}), point hpcsim at it instead:\n"
+        '  * set  track_dir = "/path/to/the/directory/with/the/EEP/files"  in the [injection] '
+        "section of the configuration, or\n"
+        f"  * export {DATA_DIR_ENV}=/path/to/data  where /path/to/data/mist/<grid name>/ holds the "
+        f"files (<grid name> = {GRID_V12} or {GRID_V10}).")
 
 
 def locate_tracks(track_dir: str | None = None, data_dir_: str | None = None,

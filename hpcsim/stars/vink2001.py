@@ -21,32 +21,45 @@ MIST output and is computed here per phase (codes of :mod:`hpcsim.stars.phases`)
   Vink's 0.019: a solar MIST star then has (Z/Z_sun)^0.13 = 1, as the seed intends.  Z is the
   MIST surface metal fraction (``log_surf_z``), used both in Eq. 1 and in Eq. 23.
 
-**WR** (WN, WC): the seed adopts "the empirical scaling proposed by Nugis & Lamers (2000, A&A 360,
-227), which relates v_inf to the core escape velocity v_esc,core derived from the hydrostatic
-core radius (their Sec. 6)".  Section 6 of Nugis & Lamers could not be retrieved here
-(PHYSICS-NOTES Sec. 3.3), so the coefficient is ours and a parameter:
+**WR** (WN, WC; surface X_H < 0.1, :mod:`hpcsim.stars.phases`): the seed adopts "the empirical
+scaling proposed by Nugis & Lamers (2000, A&A 360, 227) [NL00], which relates v_inf to the core
+escape velocity v_esc,core derived from the hydrostatic core radius (their Sec. 6)".  NL00 itself
+could not be read here; its relation is taken from two independent public transcriptions that
+agree: SLUG (Krumholz et al.; ``feedback/Winds.cpp``, WR model "nugis_lamers_00", its default) and
+a BoOST-track analysis script (WN relation identical; its WC slope 0.13 is a typo -- with it
+v_inf/v_esc ~ 0.02, which that script's author flags as "unrealistically low")::
 
-  ``wr_mode = "core_escape"`` (default)::
+  ``wr_mode = "nl00"`` (default)
+      log(v_inf/v_esc) =  0.61 - 0.13 log(L/Lsun) + 0.30 log Y          (WN)
+      log(v_inf/v_esc) = -2.37 + 0.43 log(L/Lsun) - 0.07 log Z          (WC)
+      v_esc = [2 G M (1 - Gamma_e) / R]^1/2,
+      Gamma_e = 7.66e-5 sigma_e (L/Lsun)/(M/Msun), sigma_e = 0.401 (X + Y/2 + Z/4) cm^2/g,
+      v_inf clamped to [740, 5500] km/s (the range of NL00's sample, their Table 1),
 
-      v_inf = f_wr v_esc,core,  v_esc,core = [2 G M (1 - g Gamma_e) / R_core]^1/2
+  with Y, Z = 1 - X - Y the surface He and metal mass fractions, M the current mass and R the
+  MIST radius (MESA's hydrostatic structure radius, which for a stripped star does not include
+  the optically thick wind: the "hydrostatic core radius").  The escape speed is the seed's own
+  definition (below its Eq. 1, v_esc = [2 G M (1 - Gamma_e)/R]^1/2), as in the BoOST script.
+  SLUG writes it without the factor 2 under the root (next to its own Vink 2001 speed, which
+  has it); ``nl00_vesc_2g = False`` gives that reading (v_inf / 2^1/2).  Two further arguments
+  for the factor 2 (our rough checks): with it and a He-star radius ~1 Rsun for 15 Msun, the WN
+  relation gives ~1450 km/s, the observed typical value; and the WC relation then gives
+  2000-4000 km/s on the MIST WC stars (R ~ 1-2 Rsun), also typical.  Measured on MIST v1.0
+  (medians per phase, 60-150 Msun): WN ~1100 km/s for 60-80 Msun, 740 km/s (the clamp; the
+  relation gives ~680) for the hot but inflated (R ~ 6-10 Rsun) WN stages with 0 < X_H < 0.1 of
+  105-150 Msun stars; WC 2000-4100 km/s.  Observed Galactic WN and WC stars have
+  ~1000-2500 and ~1500-3500 km/s (Crowther 2007, ARA&A 45, 177, as quoted in PHYSICS-NOTES
+  Sec. 3.3; the tables of Hamann et al. 2006/2019 and Sander et al. 2012/2019 could not be read
+  here): the WN speeds are low because MIST's WN radii are ~3-10 times larger than the core
+  radii NL00 calibrated on.
+  ``wr_mode = "core_escape"``: v_inf = f_wr [2 G M (1 - g Gamma_e)/R]^1/2 (our earlier
+  reconstruction; g = 1 if ``wr_gamma_e``, sigma_e = 0.2 (1 + X_H)).
+  ``wr_mode = "fixed"``: v_inf = ``v_wn`` / ``v_wc`` (1600 / 2300 km/s, typical Galactic values,
+  Crowther 2007 as quoted in PHYSICS-NOTES Sec. 3.3; PROPOSED).
 
-  with R_core = the MIST radius (MESA's hydrostatic photosphere, which for a stripped star does
-  not include the optically thick wind, i.e. it *is* the hydrostatic core radius), M the MIST
-  current mass, and g = 1 if ``wr_gamma_e`` else 0 (Gamma_e with sigma_e = 0.2 (1 + X_H)
-  cm^2/g, full ionisation).  Defaults (PROPOSED): ``f_wr = 1``, ``wr_gamma_e = False``, i.e.
-  v_inf = the plain escape velocity of the hydrostatic core.  Measured on the MIST v1.0
-  tracks of 60-150 Msun this gives median v_inf ~ 1430 km/s in the WN and ~ 2290 km/s in the
-  WC phase, matching typical Galactic WN / WC values (~1600 / ~2300 km/s; Crowther 2007,
-  ARA&A 45, 177, as quoted in PHYSICS-NOTES Sec. 3.3).  With ``wr_gamma_e = True`` the WR
-  Eddington factors (0.5-0.8) lower these to ~1060 / ~1740 km/s.  Note: the seed's statement
-  (Sec. II.3.1) that for 120 Msun v_inf rises by ~3x and L by ~100x from the O to the WC phase
-  is *not* reproduced with the v1.0 tracks under either setting (we get v_inf ~ 2900 -> 2230
-  km/s and similar L), because MIST v1.0 WC mass-loss rates are only ~2x the O-phase ones.
-  ``wr_mode = "fixed"``: v_inf = ``v_wn`` / ``v_wc`` (defaults 1600 / 2300 km/s, typical
-  Galactic values, PHYSICS-NOTES Sec. 3.3; PROPOSED).
-
-**RSG** (cool, Teff <= 1.1e4 K, incl. BSG/LBV-like stages, which the seed does not distinguish):
-the seed only says v_inf is "extremely low".  Choice: v_inf = ``f_rsg`` v_esc with
+**RSG / transitional** (neither O-type nor WR: cool supergiants and the BSG/LBV-like and partly
+stripped hot stages that the seed does not distinguish from RSGs, Sec. II.1): the seed only says
+v_inf is "extremely low".  Choice: v_inf = ``f_rsg`` v_esc with
 ``f_rsg = 1.0`` (Kudritzki & Puls 2000, ARA&A 38, 613, Sec. 2.2: v_inf/v_esc ~ 1 for
 Teff <= 10 kK; Lamers et al. 1995, ApJ 455, 269 found ~0.7).  For a red supergiant
 (R ~ 1000 Rsun) this gives a few tens of km/s.
@@ -72,6 +85,9 @@ VINK_Z_EXPONENT = 0.13  # v_inf ~ Z^0.13 (Vink01 Sec. 4 / seed 001 Eq. 1; Leithe
 VINK_TJUMP_A, VINK_TJUMP_B = 61.2, 2.59  # Eq. 15, T_jump in kK
 VINK_RHO_A, VINK_RHO_Z, VINK_RHO_GAMMA = -14.94, 0.85, 3.2  # Eq. 23
 Z_SUN_MIST = 1.42857e-2  # MIST Z_init for [Fe/H] = 0 (Choi+2016; Asplund+2009 proto-solar)
+NL00_WN = (0.61, -0.13, 0.30)  # log(v_inf/v_esc) = a + b log L + c log Y   (NL00 Sec. 6, WN)
+NL00_WC = (-2.37, 0.43, -0.07)  # log(v_inf/v_esc) = a + b log L + c log Z  (NL00 Sec. 6, WC)
+NL00_VMIN, NL00_VMAX = 740.0 * KM, 5500.0 * KM  # cm/s, range of NL00's sample (their Table 1)
 GAMMA_E_MAX = 0.95  # cap of Gamma_e before taking 1 - Gamma_e (numerical guard; our choice)
 
 #: Gamma_e = sigma_e L / (4 pi c G M); in solar units Gamma_e = GAMMA_E_PER_SIGMA sigma_e L/M,
@@ -85,7 +101,9 @@ class WindParams:
 
     z_sun: float = Z_SUN_MIST  # reference solar metal mass fraction for (Z/Z_sun)
     z_scaling: bool = True  # apply (Z_surf/Z_sun)^0.13 to O-star v_inf (seed 001 Eq. 1)
-    wr_mode: str = "core_escape"  # "core_escape" or "fixed"
+    wr_mode: str = "nl00"  # "nl00" (Nugis & Lamers 2000), "core_escape" or "fixed"
+    nl00_vesc_2g: bool = True  # v_esc = [2 G M (1-Gamma_e)/R]^1/2 (seed Eq. 1); False: [G M ...]
+    nl00_clamp: bool = True  # clamp the NL00 v_inf to [740, 5500] km/s (NL00 sample range)
     f_wr: float = 1.0  # v_inf / v_esc,core for WR stars (wr_mode = "core_escape")
     wr_gamma_e: bool = False  # include (1 - Gamma_e) in v_esc,core (wr_mode = "core_escape")
     v_wn: float = 1600.0 * KM  # cm/s, WN v_inf (wr_mode = "fixed")
@@ -140,19 +158,56 @@ def vinf_ostar(M_msun, R_rsun, L_lsun, teff, z_surf, params: WindParams = WindPa
     return ratio * v_escape(M_msun, R_rsun, gam) * zfac
 
 
-def vinf_wr(M_msun, R_rsun, L_lsun, x_h, phase, params: WindParams = WindParams()):
-    """WR terminal velocity [cm/s] (``wr_mode`` of :class:`WindParams`; see module docstring)."""
+def sigma_e_nl00(x_h, y_he):
+    """Electron-scattering opacity [cm^2/g] of WR winds used with the NL00 v_inf relation:
+    0.401 (X + Y/2 + Z/4), Z = 1 - X - Y (as transcribed in SLUG ``Winds.cpp``)."""
+    x_h = np.asarray(x_h, dtype=float)
+    y_he = np.asarray(y_he, dtype=float)
+    return 0.401 * (x_h + 0.5 * y_he + 0.25 * (1.0 - x_h - y_he))
+
+
+def vinf_nl00(M_msun, R_rsun, L_lsun, x_h, y_he, phase, params: WindParams = WindParams()):
+    """WR terminal velocity [cm/s] from the Nugis & Lamers (2000, Sec. 6) v_inf/v_esc relations
+    (module docstring): WN  log(v/v_esc) = 0.61 - 0.13 log L + 0.30 log Y,
+    WC  log(v/v_esc) = -2.37 + 0.43 log L - 0.07 log Z; v_esc = [G M (1 - Gamma_e)/R]^1/2
+    (x 2^1/2 if ``nl00_vesc_2g``); clamped to [740, 5500] km/s if ``nl00_clamp``; stars above
+    the electron-scattering Eddington limit get the lower bound (as SLUG)."""
+    M, R, L = (np.asarray(a, dtype=float) for a in (M_msun, R_rsun, L_lsun))
+    x_h = np.asarray(x_h, dtype=float)
+    y = np.maximum(np.asarray(y_he, dtype=float), 1e-12)
+    z = np.maximum(1.0 - x_h - y, 1e-12)
+    gam = gamma_e(L, M, sigma_e_nl00(x_h, y))
+    fac = 2.0 if params.nl00_vesc_2g else 1.0
+    sub = gam < 1.0
+    vesc = np.sqrt(fac * G_NEWTON * M * M_SUN * np.where(sub, 1.0 - gam, 1.0) / (R * R_SUN))
+    logl = np.log10(L)
+    wc = np.asarray(phase) == WC
+    lr = np.where(wc, NL00_WC[0] + NL00_WC[1] * logl + NL00_WC[2] * np.log10(z),
+                  NL00_WN[0] + NL00_WN[1] * logl + NL00_WN[2] * np.log10(y))
+    v = np.where(sub, vesc * 10.0 ** lr, NL00_VMIN)
+    if params.nl00_clamp:
+        v = np.clip(v, NL00_VMIN, NL00_VMAX)
+    return v
+
+
+def vinf_wr(M_msun, R_rsun, L_lsun, x_h, phase, params: WindParams = WindParams(), y_he=None):
+    """WR terminal velocity [cm/s] (``wr_mode`` of :class:`WindParams`; see module docstring).
+    ``y_he`` (surface He mass fraction) is needed by ``wr_mode = "nl00"``."""
     phase = np.asarray(phase)
     if params.wr_mode == "fixed":
         return np.where(phase == WC, params.v_wc, params.v_wn) * np.ones(np.shape(M_msun))
+    if params.wr_mode == "nl00":
+        if y_he is None:
+            raise ValueError("wr_mode 'nl00' needs the surface He mass fraction y_he")
+        return vinf_nl00(M_msun, R_rsun, L_lsun, x_h, y_he, phase, params)
     if params.wr_mode != "core_escape":
-        raise ValueError(f"unknown wr_mode {params.wr_mode!r} (core_escape, fixed)")
+        raise ValueError(f"unknown wr_mode {params.wr_mode!r} (nl00, core_escape, fixed)")
     gam = gamma_e(L_lsun, M_msun, sigma_e_ionised(x_h)) if params.wr_gamma_e else 0.0
     return params.f_wr * v_escape(M_msun, R_rsun, gam)
 
 
 def vinf_rsg(M_msun, R_rsun, L_lsun, x_h, params: WindParams = WindParams()):
-    """Cool-star terminal velocity [cm/s]: f_rsg v_esc (KP00 Sec. 2.2; our choice)."""
+    """RSG / transitional terminal velocity [cm/s]: f_rsg v_esc (KP00 Sec. 2.2; our choice)."""
     gam = gamma_e(L_lsun, M_msun, sigma_e_ionised(x_h))
     return params.f_rsg * v_escape(M_msun, R_rsun, gam)
 
@@ -166,7 +221,7 @@ def terminal_velocity(hist: dict, params: WindParams = WindParams()):
     o = ph == O_TYPE
     v[o] = vinf_ostar(M[o], R[o], L[o], teff[o], hist["Z_surf"][o], params)
     wr = (ph == WN) | (ph == WC)
-    v[wr] = vinf_wr(M[wr], R[wr], L[wr], hist["X_H"][wr], ph[wr], params)
+    v[wr] = vinf_wr(M[wr], R[wr], L[wr], hist["X_H"][wr], ph[wr], params, y_he=hist["X_He"][wr])
     c = ph == RSG
     v[c] = vinf_rsg(M[c], R[c], L[c], hist["X_H"][c], params)
     v[ph == DEAD] = 0.0
