@@ -242,9 +242,9 @@ class InjectionSection:
 
     track_dir: str = _f("", kind="dir", doc="directory of MIST EEP tracks (default: the data "
                                              "cache, $HPCSIM_DATA_DIR or ~/.cache/hpcsim)")
-    n_masses: int = _f(72, lo=4, hi=400,
-                       doc="initial masses of single stars (log-spaced 8..150 Msun, plus 40, 80, "
-                           "120 and the m_up values)")
+    n_masses: int = _f(72, lo=4, hi=1000,
+                       doc="minimum number of single-star initial masses: the MIST grid masses "
+                           "8..150 Msun (and the m_up values) with equal ln-M sub-nodes")
     n_times: int = _f(400, lo=50, hi=10000, doc="time nodes per wind history")
     m_up: list = _f([60.0, 80.0, 100.0, 105.0, 120.0, 150.0], unit="Msun", kind="floats",
                     doc="upper IMF masses (seed Figs. 6, 7; must contain m_up_single and "

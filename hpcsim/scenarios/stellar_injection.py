@@ -1,9 +1,9 @@
 """Scenario of seed 001 Secs. II-III: time-dependent CR injection of evolving stars and clusters.
 
-Tasks: one per single-star initial mass M0 (log-spaced 8-150 Msun plus 40, 80 and 120 Msun,
-the stars of seed Figs. 2-4, plus every M_up of the configuration, so that each IMF integral ends
-on a mass node, e.g. 105 Msun for the single-star classes of Table 3) and one per upper IMF mass
-M_up for the collective wind of a cluster.  A task builds the wind history (MIST track, seed
+Tasks: one per single-star initial mass M0 (the MIST grid masses 8-150 Msun, which include 40,
+80 and 120 Msun of seed Figs. 2-4 and the M_up values, e.g. 105 Msun for the single-star classes
+of Table 3, with equal ln-M sub-nodes in between: the collective wind's quadrature) and one per
+upper IMF mass M_up for the collective wind of a cluster.  A task builds the wind history (MIST track, seed
 Eq. 1 / Nugis & Lamers 2000 / RSG terminal velocities, element injection rates; or their IMF
 integrals, seed Eqs. 2, 5), solves the termination-shock dynamics (Eq. 4) once, and then, for
 every turbulence model and eta_B of the scan, the maximum rigidity R_max(t) (Eq. 10) and the
@@ -25,12 +25,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..acceleration import injection as inj
-from ..clusters.imf_integrals import collective_wind
+from ..clusters.imf_integrals import M_LO_MASSIVE, collective_wind, mass_nodes, mass_weights
 from ..clusters.wts_dynamics import evolve_wts
 from ..config import Config
 from ..constants import MYR, PC, YR
 from ..observations import lhaaso_h_he_ratio, lhaaso_knee_rigidity
-from ..stars.imf import massive_stars_per_msun
 from ..stars.mist import locate_tracks
 from ..stars.tracks import TrackGrid
 from ..stars.vink2001 import WindParams, wind_history
@@ -44,11 +43,49 @@ FIG_MASSES = (40.0, 80.0, 120.0)
 T0_YR = 1.0e4  # start of the histories (seed 001 Sec. II.2: 1e4 yr)
 
 
-def single_star_masses(n: int, extra=()) -> np.ndarray:
-    """Log-spaced initial masses 8-150 Msun plus the masses of seed Figs. 2-4 and ``extra``
-    (the M_up values: each IMF integral then ends on a node)."""
-    return np.unique(np.concatenate([np.geomspace(8.0, 150.0, n), FIG_MASSES,
-                                     np.asarray(extra, float)]))
+PHASE_NODES = 40  # minimum number of time nodes across every phase of a single star
+
+
+def refine_phases(t, phase, n_min=PHASE_NODES):
+    """Time grid ``t`` [yr] with every run of constant ``phase`` that has fewer than ``n_min``
+    nodes resolved by ``n_min`` extra, equally spaced nodes between the nodes that bracket it
+    (phase boundaries are located to within (run length)/n_min).  Deterministic."""
+    t = np.asarray(t, float)
+    phase = np.asarray(phase)
+    cuts = np.flatnonzero(np.diff(phase) != 0) + 1
+    starts = np.concatenate([[0], cuts])
+    ends = np.concatenate([cuts, [t.size]])
+    extra = []
+    for a, b in zip(starts, ends):
+        if b - a < n_min:
+            lo, hi = t[max(a - 1, 0)], t[min(b, t.size - 1)]
+            if hi > lo:
+                extra.append(np.linspace(lo, hi, n_min + 2)[1:-1])
+    if not extra:
+        return t
+    u = np.unique(np.concatenate([t, *extra]))
+    keep = np.concatenate([[True], np.diff(u) > 1e-9 * u[1:]])  # no near-duplicate nodes
+    return u[keep]
+
+
+def single_star_masses(grid_masses, n: int, extra=()) -> np.ndarray:
+    """Initial masses [Msun] of the single-star tasks: the MIST grid masses in [8, 150] Msun plus
+    the masses of seed Figs. 2-4 and ``extra`` (the M_up values: each IMF integral then ends on a
+    node), with ``n_sub - 1`` masses equally spaced in ln M0 inside every interval, n_sub chosen
+    so that there are at least ``n`` masses -- the quadrature of the collective wind
+    (:func:`hpcsim.clusters.imf_integrals.mass_nodes`), so that the integrand's structure between
+    grid tracks is resolved the same way.  For ``n`` below the number of grid masses (tests), a
+    subset of the grid masses (every k-th, plus the required ones) is used."""
+    gm = np.asarray(grid_masses, float)
+    gm = gm[(gm >= M_LO_MASSIVE) & (gm <= 150.0)]
+    req = np.unique(np.concatenate([[M_LO_MASSIVE, 150.0], FIG_MASSES, np.asarray(extra, float)]))
+    edges = np.unique(np.concatenate([gm, req]))
+    if n < edges.size:
+        k = max(1, edges.size // max(n, 1))
+        edges = np.unique(np.concatenate([edges[::k], req]))
+        return edges
+    n_sub = max(1, int(np.ceil((n - 1) / (edges.size - 1))))
+    return mass_nodes(edges, M_LO_MASSIVE, 150.0, n_sub)
 
 
 class InjectionScenario:
@@ -59,7 +96,7 @@ class InjectionScenario:
         ic = cfg.injection
         self.elements = tuple(ic.elements)
         self.grid = TrackGrid.from_directory(locate_tracks(ic.track_dir or None))
-        self.masses = single_star_masses(ic.n_masses, ic.m_up)
+        self.masses = single_star_masses(self.grid.masses, ic.n_masses, ic.m_up)
         self.m_ups = list(ic.m_up)
         self.wind = WindParams(wr_mode=ic.wr_vinf, nl00_vesc_2g=ic.nl00_vesc_2g)
         self.R = np.geomspace(1.0, 1.0e9, 181)  # GV, 20 nodes per decade
@@ -106,8 +143,10 @@ class InjectionScenario:
         if tid < self.masses.size:
             m0 = float(self.masses[tid])
             life = self.grid.lifetime(m0)
-            # dense sampling over the last 40 % of the life, where the phases change
+            # dense sampling over the last 40 % of the life, where the phases change, and every
+            # short phase (e.g. a WN stage of 0.03 Myr) resolved by PHASE_NODES nodes
             t_yr = self._history_times(life * 0.99999, dense=[(0.6 * life, life * 0.99999)])
+            t_yr = refine_phases(t_yr, self.grid.star_history(m0, t_yr)["phase"])
             hist = wind_history(self.grid.star_history(m0, t_yr), self.wind)
             mdot_el = np.stack([hist[f"mdot_{e}"] for e in self.elements], axis=1)
             out = self._injection(t_yr, hist["F_w"], hist["L_w"], hist["vinf"], mdot_el)
@@ -142,21 +181,27 @@ class InjectionScenario:
             d = tasks[k]
             win = (0.0, ic.msc_window * MYR) if source == "msc_window" else None
             return [(d["N_z"][a, b], d["r_max"][a, b], inj.time_weights(d["t"], window=win))]
-        sel = self.masses <= m_up * (1 + 1e-12)
-        w_imf = inj.imf_weights(self.masses[sel], m_up=m_up)
-        n_stars = inj.stars_per_cluster(ic.cluster_mass, m_up=m_up)
+        sel, w_imf = self._imf(m_up)
         dg = self._dgamma()
         out = []
-        for i, w in zip(np.flatnonzero(sel), w_imf):
+        for i, w in zip(sel, w_imf):
             d = tasks[i]
             o_mask, wr_mask = inj.phase_masks(d["phase"])
             if source in ("o_type", "o_wr"):
                 out.append((d["N_z"][a, b], d["r_max"][a, b],
-                            inj.time_weights(d["t"], mask=o_mask) * n_stars * w, dg))
+                            inj.time_weights(d["t"], mask=o_mask) * ic.cluster_mass * w, dg))
             if source in ("wr", "o_wr"):
                 out.append((d["N_z"][a, b], d["r_max"][a, b],
-                            inj.time_weights(d["t"], mask=wr_mask) * n_stars * w))
+                            inj.time_weights(d["t"], mask=wr_mask) * ic.cluster_mass * w))
         return out
+
+    def _imf(self, m_up):
+        """(task indices, weights [stars per Msun formed]) of the single-star IMF integral up to
+        M_up (seed Eq. 7 times the number of massive stars): hat functions in ln M0 integrated
+        against the exact Kroupa IMF on [0.08, M_up] (:func:`mass_weights`, the quadrature of
+        the collective wind, seed Eqs. 2-5)."""
+        sel = np.flatnonzero(self.masses <= m_up * (1 + 1e-12))
+        return sel, mass_weights(self.masses[sel], 0.08, m_up)
 
     def _gamma_z(self, source):
         """Injection index of each element of a source (for Eq. 13)."""
@@ -303,11 +348,9 @@ class InjectionScenario:
             "erg yr^-1 (seed 001 Eq. 14)")
         put("injection/msc_energy_rate_seed_inputs", np.array(inj.msc_energy_rate()),
             "erg yr^-1 (Eq. 14 with the seed's 1e53 erg)")
-        sel = self.masses <= ic.m_up_single * (1 + 1e-12)
-        w_imf = inj.imf_weights(self.masses[sel], m_up=ic.m_up_single)
-        e_star = sum(w * float(np.sum(inj.time_weights(tasks[i]["t"]) * tasks[i]["L"]))
-                     for i, w in zip(np.flatnonzero(sel), w_imf))
-        e_per_msun = e_star * massive_stars_per_msun(inj.M_LO_DEFAULT, 0.08, ic.m_up_single)
+        sel, w_imf = self._imf(ic.m_up_single)
+        e_per_msun = sum(w * float(np.sum(inj.time_weights(tasks[i]["t"]) * tasks[i]["L"]))
+                         for i, w in zip(sel, w_imf))
         put("injection/wind_energy_per_msun_single", np.array(e_per_msun),
             f"erg Msun^-1 (single-star winds, IMF to M_up = {ic.m_up_single:g})")
         put("injection/small_cluster_energy_rate", np.array(inj.cluster_energy_rate(
