@@ -683,6 +683,9 @@ def _parse_variants(raw, base: dict, source: str, base_dir: str, base_cfg: Confi
         flat = []
         for sec, val in table.items():
             if isinstance(val, dict):
+                if any(isinstance(v, dict) for v in val.values()):
+                    raise ConfigError(f"variants.{name}.{sec}", "nested table: a variant name "
+                                      "cannot contain '.' (write e.g. eta_m_0p3)")
                 flat += [(sec, k, v) for k, v in val.items()]
             elif "." in sec:
                 a, b = sec.split(".", 1)

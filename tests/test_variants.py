@@ -50,6 +50,7 @@ def _cfg(variants=VARIANTS):
     ({"x": {}}, "variants.x", "non-empty"),
     ({"baseline": {"bubble": {"eta_m": 0.2}}}, "variants.baseline", "not 'baseline'"),
     ({"x": {"wind": {"a": 1}}}, "variants.x.wind.a", "unknown section"),
+    ({"eta_0": {"3": {"bubble": {"eta_m": 0.3}}}}, "variants.eta_0.3", "cannot contain '.'"),
 ])
 def test_bad_variants_name_the_key(variants, key, words):
     with pytest.raises(ConfigError) as err:

@@ -401,6 +401,15 @@ class DiffuseScenario(PopulationScenario):
                                                             symmetric=sky.inner_symmetric)
         return self._inner_cache[key]
 
+    def _sea_columns(self, sea, mod, m, cols):
+        """CR-sea intensity map [npix, len(cols)] on the grid columns ``cols`` (cached)."""
+        key = (mod, m, tuple(cols.tolist()))
+        if key not in self._sea_col_cache:
+            I = sea[mod][f"I_{m}"]
+            self._sea_col_cache[key] = I if len(cols) == I.shape[1] and np.array_equal(
+                cols, np.arange(I.shape[1])) else np.ascontiguousarray(I[:, cols])
+        return self._sea_col_cache[key]
+
     @staticmethod
     def _geometry(parts, prefix=""):
         pix = np.concatenate([p[f"{prefix}sky/pix"] for p in parts])
@@ -443,7 +452,7 @@ class DiffuseScenario(PopulationScenario):
                     if factor is None and key in self._sea_cache:
                         sr[(mod, m, r)] = self._sea_cache[key]
                         continue
-                    I = sea[mod][f"I_{m}"][keep][:, cols[m]]
+                    I = self._sea_columns(sea, mod, m, cols[m])[keep]
                     if factor is not None:
                         I = I * factor[keep][:, None]
                     sr[(mod, m, r)] = col_means(I) / div
@@ -457,7 +466,7 @@ class DiffuseScenario(PopulationScenario):
         nside, n_real, nE = sky.nside, cfg.run.n_realisations, self.e_out.size
         nu_div = cfg.emission.nu_flavour_divisor
         npix = 12 * nside * nside
-        self._inner_cache, self._sea_cache = {}, {}
+        self._inner_cache, self._sea_cache, self._sea_col_cache = {}, {}, {}
         in_region = {r: regions.region_mask(r, nside) for r in REGIONS}
         sea = self._sea(read_task, quiet)
         all_cols = {m: np.arange(nE) for m in ("gamma", "nu")}
