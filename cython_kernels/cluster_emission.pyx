@@ -1,9 +1,10 @@
 # cython: boundscheck=False, wraparound=False, cdivision=True, language_level=3
-"""Per-cluster CR content W_k and gamma/neutrino fluxes (hot loop of seed 000 Eqs. 1-3).
+"""Per-cluster CR transport integrals, supernova sums and gamma/neutrino fluxes (hot loops of
+seed 000 Eqs. 1-3).
 
 Same algorithm, operation by operation, as the NumPy reference
-``hpcsim.acceleration.cluster_emission_ref.cluster_content_ref`` / ``fold_fluxes_ref``; the
-physics and its citations are documented there and in
+``hpcsim.acceleration.cluster_emission_ref`` (``cluster_transport_ref``, ``sn_sum_ref``,
+``fold_fluxes_ref``); the physics and its citations are documented there and in
 ``hpcsim.acceleration.wind_termination_shock`` (Morlino et al. 2021; Menchiari et al. 2024),
 ``hpcsim.acceleration.supernovae`` and ``hpcsim.clusters.target_gas``.
 No Python objects in the loops; sums run in a fixed order (bit-reproducible).
@@ -39,24 +40,21 @@ cdef inline double loglin(double du, double ly0, double ly1) noexcept nogil:
     return du * exp(m) * phi
 
 
-def cluster_content(const double[::1] e_p, const double[::1] d_out,
-                    const double[::1] mdot, const double[::1] v_w, const double[::1] r_ts,
-                    const double[::1] r_cd, const double[::1] r_fs, const double[::1] n_b,
-                    const double[::1] n_sh, const double[::1] k_ts, const double[::1] p_max,
-                    const double[::1] sn_dt, const long long[::1] sn_offsets,
-                    double w, double a1, double a2, double a3, double a4,
-                    double eta_B, double L_c, double r_c, int n_r,
-                    double k_sn, double p_max_sn, double esc_coeff,
-                    double[:, ::1] W, long long[::1] status):
-    """Fill W[i, k] = int 4 pi r^2 n(r) N(r, T_k) dr [GeV^-1 cm^-3] and status[i]
-    (0 ok, 1 no wind, 2 R_ts <= R_c: no TS term, 3 R_ts >= R_cd or R_cd > R_fs: nothing)."""
+def cluster_transport(const double[::1] e_p, const double[::1] d_out,
+                      const double[::1] mdot, const double[::1] v_w, const double[::1] r_ts,
+                      const double[::1] r_cd, const double[::1] r_fs, const double[::1] N_b,
+                      const double[::1] n_sh, double w, double eta_B, double L_c, double r_c,
+                      int n_r, double[:, ::1] G, double[:, ::1] VG, long long[::1] status):
+    """Fill G[i, k] = int_0^{R_fs} 4 pi r^2 n(r) Gamma(r, p_k) dr [nucleons],
+    VG[i, k] = int_0^{R_fs} 4 pi r^2 Gamma(r, p_k) dr [cm^3] and status[i]
+    (0 ok, 1 no wind, 2 R_ts <= R_c: no TS zone, 3 R_cd > R_fs or R_cd <= 0: nothing,
+    4 R_ts >= R_cd: TS at the shell, R_ts -> R_cd and no shocked-wind zone)."""
     cdef Py_ssize_t n_cl = mdot.shape[0], n_p = e_p.shape[0]
-    cdef Py_ssize_t i, k, j, z, s
+    cdef Py_ssize_t i, k, j, z
     if n_r < 2:
         raise ValueError("n_r must be >= 2")
     cdef double[::1] p_arr = np.empty(n_p)
     cdef double[::1] bv_arr = np.empty(n_p)
-    cdef double[::1] jac = np.empty(n_p)
     cdef double[::1] g_w = np.empty(n_r)
     cdef double[::1] u_w = np.empty(n_r)
     cdef double[:, ::1] u_z = np.empty((2, n_r))
@@ -65,9 +63,9 @@ def cluster_content(const double[::1] e_p, const double[::1] d_out,
     cdef double r2[2]
     cdef double nz[2]
     cdef double cz[2]
-    cdef double T, E, p, bv, t, lx, lnr_ts, lnr1, lnr2, rj, h
-    cdef double rb, u2, B1, B2, t_adv, vb, wind_fac, lc_fac, pre
-    cdef double D1, D2, a_w, A2, alpha_b, beta, den, G, Iw, Ez, x, fts, fsn, ssum, rate, dt
+    cdef double T, E, p, bv, t, lx, lnr_ts, lnr1, lnr2, rj, h, rts
+    cdef double rb, u2, B1, B2, wind_fac, lc_fac, pre
+    cdef double D1, D2, a_w, A2, alpha_b, beta, den, Gk, Vk, Iw, Iv, Ez, zone
     cdef double du
     cdef bint ts_on
     cdef long long st
@@ -77,29 +75,33 @@ def cluster_content(const double[::1] e_p, const double[::1] d_out,
         E = T + M_PROTON_GEV
         p_arr[k] = p
         bv_arr[k] = p / E
-        jac[k] = 4.0 * PI * p * p / (p / E)
     lc_fac = pow(L_c, 1.0 - w)
     with nogil:
         for i in range(n_cl):
             for k in range(n_p):
-                W[i, k] = 0.0
+                G[i, k] = 0.0
+                VG[i, k] = 0.0
             if not (mdot[i] > 0.0 and v_w[i] > 0.0 and r_ts[i] > 0.0 and r_fs[i] > 0.0):
                 status[i] = 1
                 continue
-            if r_ts[i] >= r_cd[i] or r_cd[i] > r_fs[i]:
+            if not (r_cd[i] > 0.0) or r_cd[i] > r_fs[i]:
                 status[i] = 3
                 continue
-            ts_on = r_ts[i] > r_c
-            st = 0 if ts_on else 2
+            rts = r_ts[i]
+            st = 0
+            if rts >= r_cd[i]:
+                rts = r_cd[i]
+                st = 4
+            ts_on = rts > r_c
+            if not ts_on:
+                st = 2
             status[i] = st
             rb = r_fs[i]
             u2 = 0.25 * v_w[i]
-            B1 = sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / r_ts[i]
+            B1 = sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / rts
             B2 = SQRT11 * B1
-            t_adv = 4.0 * (rb * rb * rb - r_ts[i] * r_ts[i] * r_ts[i]) / (3.0 * v_w[i] * r_ts[i] * r_ts[i])
-            vb = 4.0 / 3.0 * PI * (rb * rb * rb - r_ts[i] * r_ts[i] * r_ts[i])
             wind_fac = mdot[i] / (v_w[i] * M_PROTON)
-            lnr_ts = log(r_ts[i])
+            lnr_ts = log(rts)
             # wind grid: nodes log-spaced from R_c to R_ts; g(x) of ln Gamma_w = -a_w g
             if ts_on:
                 for j in range(n_r):
@@ -110,15 +112,15 @@ def cluster_content(const double[::1] e_p, const double[::1] d_out,
                         g_w[j] = -lx
                     else:
                         g_w[j] = -expm1((1.0 - w) * lx) / (1.0 - w)
-            # bubble (R_ts..R_cd, n_b) and shell (R_cd..R_fs, n_sh) grids
-            r1[0] = r_ts[i]
+            # shocked wind (R_ts..R_cd, N_b nucleons) and shell (R_cd..R_fs, n_sh) grids
+            r1[0] = rts
             r2[0] = r_cd[i]
-            nz[0] = n_b[i]
+            nz[0] = N_b[i]
             r1[1] = r_cd[i]
             r2[1] = rb
             nz[1] = n_sh[i]
             for z in range(2):
-                cz[z] = (r2[z] * r2[z] * r2[z] - r1[z] * r1[z] * r1[z]) / 3.0
+                cz[z] = (r2[z] - r1[z]) * (r2[z] * r2[z] + r2[z] * r1[z] + r1[z] * r1[z]) / 3.0
                 if not (r2[z] > r1[z]):
                     continue
                 lnr1 = log(r1[z])
@@ -127,7 +129,7 @@ def cluster_content(const double[::1] e_p, const double[::1] d_out,
                     t = <double>j / <double>(n_r - 1)
                     u_z[z, j] = lnr1 * (1.0 - t) + lnr2 * t
                     rj = exp(u_z[z, j])
-                    h = r_ts[i] / rj - r_ts[i] / rb
+                    h = rts / rj - rts / rb
                     h_z[z, j] = h if h > 0.0 else 0.0
             for k in range(n_p):
                 p = p_arr[k]
@@ -135,44 +137,94 @@ def cluster_content(const double[::1] e_p, const double[::1] d_out,
                 pre = bv * C_LIGHT / 3.0 * lc_fac
                 D1 = pre * pow(p * GEV / (E_CHARGE * B1), w)
                 D2 = pre * pow(p * GEV / (E_CHARGE * B2), w)
-                a_w = v_w[i] * r_ts[i] / D1
-                A2 = u2 * r_ts[i] / D2
-                alpha_b = A2 * (1.0 - r_ts[i] / rb)
-                beta = d_out[k] * rb / (u2 * r_ts[i] * r_ts[i])
+                a_w = v_w[i] * rts / D1
+                A2 = u2 * rts / D2
+                alpha_b = A2 * (1.0 - rts / rb)
+                beta = d_out[k] * rb / (u2 * rts * rts)
                 den = exp(-alpha_b) - beta * expm1(-alpha_b)
-                G = 0.0
+                Gk = 0.0
+                Vk = 0.0
                 if ts_on:
                     Iw = 0.0
+                    Iv = 0.0
                     for j in range(n_r - 1):
                         du = u_w[j + 1] - u_w[j]
                         Iw = Iw + loglin(du, u_w[j] - a_w * g_w[j], u_w[j + 1] - a_w * g_w[j + 1])
-                    G = G + wind_fac * Iw + wind_fac * r_c / 3.0 * exp(-a_w * g_w[0])
+                        Iv = Iv + loglin(du, 3.0 * u_w[j] - a_w * g_w[j],
+                                         3.0 * u_w[j + 1] - a_w * g_w[j + 1])
+                    Gk = Gk + wind_fac * Iw + wind_fac * r_c / 3.0 * exp(-a_w * g_w[0])
+                    Vk = Vk + 4.0 * PI * Iv + 4.0 * PI * r_c * r_c * r_c / 3.0 * exp(-a_w * g_w[0])
                 for z in range(2):
-                    if not (r2[z] > r1[z]) or nz[z] <= 0.0:
+                    if not (r2[z] > r1[z]):
+                        if z == 0:  # no shocked-wind zone: its mass is a layer at R_ts (Gamma = 1)
+                            Gk = Gk + nz[0]
                         continue
                     Ez = 0.0
                     for j in range(n_r - 1):
                         du = u_z[z, j + 1] - u_z[z, j]
                         Ez = Ez + loglin(du, 3.0 * u_z[z, j] - A2 * h_z[z, j],
                                          3.0 * u_z[z, j + 1] - A2 * h_z[z, j + 1])
-                    G = G + 4.0 * PI * nz[z] * ((beta * cz[z] - (beta - 1.0) * Ez) / den)
-                fts = 0.0
-                if ts_on and p_max[i] > 0.0:
-                    x = p / p_max[i]
-                    fts = k_ts[i] * pow(p, -4.0) * (1.0 + a1 * pow(x, a2)) * exp(-a3 * pow(x, a4))
-                fsn = 0.0
-                if k_sn > 0.0:
-                    ssum = 0.0
-                    rate = esc_coeff * D2 / (rb * rb)
-                    for s in range(sn_offsets[i], sn_offsets[i + 1]):
-                        dt = sn_dt[s] * MYR
-                        if dt >= 0.0 and dt < t_adv:
-                            if esc_coeff > 0.0:
-                                ssum = ssum + exp(-dt * rate)
-                            else:
-                                ssum = ssum + 1.0
-                    fsn = k_sn * pow(p, -4.0) * exp(-p / p_max_sn) * ssum / vb
-                W[i, k] = (fts + fsn) * jac[k] * G
+                    zone = (beta * cz[z] - (beta - 1.0) * Ez) / den
+                    Vk = Vk + 4.0 * PI * zone
+                    if z == 0:
+                        Gk = Gk + nz[0] * (zone / cz[0])
+                    elif nz[1] > 0.0:
+                        Gk = Gk + 4.0 * PI * nz[1] * zone
+                G[i, k] = Gk
+                VG[i, k] = Vk
+
+
+def sn_sum(const double[::1] e_p, const double[::1] mdot, const double[::1] v_w,
+           const double[::1] r_ts, const double[::1] r_cd, const double[::1] r_fs,
+           const double[::1] sn_dt, const long long[::1] sn_offsets, double w, double eta_B,
+           double L_c, int rule, double esc_coeff, double[:, ::1] S):
+    """S[i, k] = sum over the SNe of cluster i that still hold their CRs at momentum p_k of
+    exp(-dt esc_coeff D2/R_b^2) (1 when esc_coeff = 0).  rule 0: dt < t_adv (seed 000);
+    rule 1: dt < min(t_adv, R_b^2 / (6 D2(p))).  R_ts is capped at R_cd; R_b = R_fs."""
+    cdef Py_ssize_t n_cl = mdot.shape[0], n_p = e_p.shape[0]
+    cdef Py_ssize_t i, k, s
+    cdef double[::1] p_arr = np.empty(n_p)
+    cdef double[::1] bv_arr = np.empty(n_p)
+    cdef double T, E, p, rts, rb, B2, t_adv, t_conf, t_dif, pre, D2, rate, dt, ssum, lc_fac
+    for k in range(n_p):
+        T = e_p[k]
+        p = sqrt(T * (T + 2.0 * M_PROTON_GEV))
+        E = T + M_PROTON_GEV
+        p_arr[k] = p
+        bv_arr[k] = p / E
+    lc_fac = pow(L_c, 1.0 - w)
+    with nogil:
+        for i in range(n_cl):
+            for k in range(n_p):
+                S[i, k] = 0.0
+            if not (mdot[i] > 0.0 and v_w[i] > 0.0 and r_ts[i] > 0.0 and r_fs[i] > 0.0):
+                continue
+            if not (r_cd[i] > 0.0) or r_cd[i] > r_fs[i]:
+                continue
+            rts = r_ts[i]
+            if rts > r_cd[i]:
+                rts = r_cd[i]
+            rb = r_fs[i]
+            B2 = SQRT11 * sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / rts
+            t_adv = 4.0 * (rb * rb * rb - rts * rts * rts) / (3.0 * v_w[i] * rts * rts)
+            for k in range(n_p):
+                pre = bv_arr[k] * C_LIGHT / 3.0 * lc_fac
+                D2 = pre * pow(p_arr[k] * GEV / (E_CHARGE * B2), w)
+                t_conf = t_adv
+                if rule == 1:
+                    t_dif = rb * rb / (6.0 * D2)
+                    if t_dif < t_conf:
+                        t_conf = t_dif
+                rate = esc_coeff * D2 / (rb * rb)
+                ssum = 0.0
+                for s in range(sn_offsets[i], sn_offsets[i + 1]):
+                    dt = sn_dt[s] * MYR
+                    if dt >= 0.0 and dt < t_conf:
+                        if esc_coeff > 0.0:
+                            ssum = ssum + exp(-dt * rate)
+                        else:
+                            ssum = ssum + 1.0
+                S[i, k] = ssum
 
 
 def fold_fluxes(const double[:, ::1] W, const double[::1] dist, const double[:, ::1] A,

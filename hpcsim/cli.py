@@ -42,11 +42,20 @@ def _cmd_validate(args) -> int:
     else:
         what = (f"{cfg.run.n_realisations} realisations x {cfg.run.n_sectors} sectors = "
                 f"{cfg.run.n_realisations * cfg.run.n_sectors} tasks")
+        if cfg.variants:
+            what += f", {len(cfg.variants)} variants"
     print(f"{args.config}: valid ({cfg.run.scenario}: {what}; config hash "
           f"{cfg.physics_hash()[:12]})")
     if args.verbose:
-        for key, default, unit, doc in describe_fields():
-            print(f"  {key:34s} default {default:>12s} {unit:>18s}  {doc}")
+        print("  values of this file (* = differs from the default):")
+        for key, value, unit, doc, changed in describe_fields(cfg):
+            print(f"  {'*' if changed else ' '} {key:34s} {value:>14s} {unit:>18s}  {doc}")
+        if cfg.variants:
+            from .config import variant_stage
+            print("  variants (computed for the same clusters as the baseline):")
+            for name, ov in cfg.variants:
+                sets = ", ".join(f"{s}.{k} = {v!r} [{variant_stage(s, k)}]" for s, k, v in ov)
+                print(f"    {name:24s} {sets}")
     return 0
 
 

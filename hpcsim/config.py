@@ -169,6 +169,15 @@ class CosmicRaysSection:
     esc_coeff: float = _f(0.0, lo=0.0, hi=100.0,
                           doc="0 (seed): SNe within t_adv count fully; > 0: extra depletion "
                               "exp(-dt esc_coeff D2 / R_b^2)")
+    sn_rule: str = _f("advection", choices=("advection", "diffusion"),
+                      doc="SNe that still hold their CRs: dt < t_adv (seed) or dt < "
+                          "min(t_adv, R_b^2/(6 D2(p))) (diffusive escape per momentum)")
+    sn_profile: str = _f("gamma", choices=("gamma", "gamma_confined", "uniform"),
+                         doc="SN CRs: <f_SN> = sum q / V_SN times Gamma (seed Eq. 1), Gamma "
+                             "profile holding all of them inside R_b, or uniform in V_SN")
+    sn_volume: str = _f("cavity", choices=("cavity", "bubble"),
+                        doc="volume V_SN the SN CRs fill: 4/3 pi R_cd^3 (seed Eq. 3 V_b + free "
+                            "wind) or 4/3 pi (R_fs^3 - R_ts^3)")
     d_ism_0: float = _f(3.0e28, unit="cm^2 s^-1", lo=1e26, hi=1e31,
                         doc="ISM diffusion coefficient outside the bubble at 1 GeV")
     d_ism_delta: float = _f(1.0 / 3.0, lo=0.0, hi=1.0, doc="its energy slope")
@@ -222,10 +231,18 @@ class SkySection:
     mask_resolved: bool = _f(True, doc="mask clusters LHAASO would resolve at 100 TeV")
     lhaaso_exposure: float = _f(2.5, unit="yr", lo=0.01, hi=100.0,
                                 doc="LHAASO-KM2A exposure of the detection criterion")
-    km2a_sensitivity_crab: float = _f(0.01, lo=1e-4, hi=1.0,
-                                      doc="KM2A 5-sigma point-source sensitivity at 100 TeV for "
-                                          "1 yr, in Crab units")
-    km2a_psf: float = _f(0.25, unit="deg", lo=0.01, hi=5.0, doc="KM2A PSF at 100 TeV")
+    exposure_index: float = _f(0.5, lo=0.0, hi=1.0,
+                               doc="sensitivity ~ exposure^-index (0.5: background-limited)")
+    sensitivity_factor: float = _f(1.0, lo=0.01, hi=100.0,
+                                   doc="multiplies the published LHAASO 1-yr point-source "
+                                       "sensitivity curve (hpcsim/data/observations)")
+    extension_law: str = _f("background", choices=("background", "point"),
+                            doc="extended-source sensitivity: x sqrt(theta^2 + psf^2)/psf "
+                                "(background-limited) or as for a point source")
+    km2a_psf: float = _f(0.25, unit="deg", lo=0.01, hi=5.0,
+                         doc="KM2A PSF (68 % radius) at 100 TeV")
+    sea_exclude_shells: bool = _f(False, doc="subtract the clusters' shell gas (painted on their "
+                                             "discs) from the CR-sea gas column")
     cr_sea_species: str = _f("nucleon", choices=("nucleon", "proton"),
                              doc="CR-sea projectiles: all nucleons (superposition) or protons")
     los_s_max: float = _f(30.0, unit="kpc", lo=1.0, hi=100.0, doc="line-of-sight length")
@@ -664,10 +681,30 @@ class Config:
     sources: SourcesSection = field(default_factory=SourcesSection)
     cocoons: CocoonsSection = field(default_factory=CocoonsSection)
     knee: KneeSection = field(default_factory=KneeSection)
+    #: named physics variants: ((name, ((section, key, value), ...)), ...) in file order
+    variants: tuple = ()
     source: str = ""  # path of the TOML file it came from (not hashed)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
-        return {name: dataclasses.asdict(getattr(self, name)) for name in SECTIONS}
+        d = {name: dataclasses.asdict(getattr(self, name)) for name in SECTIONS}
+        if self.variants:  # absent when empty: hashes of configurations without variants unchanged
+            d["variants"] = {name: {f"{sec}.{key}": val for sec, key, val in ov}
+                             for name, ov in self.variants}
+        return d
+
+    @property
+    def variant_names(self) -> list[str]:
+        return [name for name, _ in self.variants]
+
+    def variant(self, name: str) -> "Config":
+        """The configuration of variant ``name``: this one with its overrides (and no variants)."""
+        for vname, ov in self.variants:
+            if vname == name:
+                return apply_overrides(self, ov)
+        raise KeyError(name)
+
+    def variant_overrides(self, name: str) -> tuple:
+        return dict(self.variants)[name]
 
     def physics_hash(self) -> str:
         """SHA-256 of every result-affecting key, canonical JSON; identical across machines."""
@@ -681,11 +718,132 @@ class Config:
         """The full effective configuration as TOML text (defaults filled in)."""
         lines = []
         for sec, values in self.to_dict().items():
+            if sec == "variants":
+                continue
             lines.append(f"[{sec}]")
             for k, v in values.items():
                 lines.append(f"{k} = {_toml_value(v)}")
             lines.append("")
+        for name, ov in self.variants:
+            lines.append(f"[variants.{name}]")
+            for sec, key, val in ov:
+                lines.append(f"{sec}.{key} = {_toml_value(val)}")
+            lines.append("")
         return "\n".join(lines)
+
+
+def apply_overrides(cfg: Config, overrides) -> Config:
+    """``cfg`` with ((section, key, value), ...) applied (values already validated), without
+    variants."""
+    changes: dict[str, dict] = {}
+    for sec, key, val in overrides:
+        changes.setdefault(sec, {})[key] = val
+    new = {sec: dataclasses.replace(getattr(cfg, sec), **kv) for sec, kv in changes.items()}
+    return dataclasses.replace(cfg, variants=(), **new)
+
+
+# --------------------------------------------------------------------------------------------
+# Variants: which keys a variant may override (computed for the same clusters)
+# --------------------------------------------------------------------------------------------
+
+#: stage at which an overridable key acts (hpcsim.scenarios.ymsc_diffuse computes each variant
+#: from that stage on, for the same clusters as the baseline):
+#: "count" thins / adds clusters with their own RNG streams, "redraw" repeats the draws of the
+#: realisation with the same RNG stream, "environment" recomputes the bubbles, "transport" the
+#: CR transport, "source" only the CR sources, "sky" only masks and the reduction.
+VARIANT_STAGES: dict[tuple[str, str], str] = {
+    ("population", "n_mean_override"): "count",
+    ("population", "z_sigma"): "redraw",
+    **{("bubble", k): "environment" for k in ("eta_m", "e_sn", "rcd_over_rfs", "core_radius",
+                                               "mu")},
+    **{("galaxy", k): "environment" for k in ("gas_model", "n_constant", "n_floor")},
+    **{("cosmic_rays", k): "transport" for k in ("eta_B", "L_c", "d_ism_0", "d_ism_delta",
+                                                  "evap_coeff", "n_r")},
+    **{("cosmic_rays", k): "source" for k in ("xi_cr", "p_inj", "xi_sn", "p_max_sn",
+                                               "esc_coeff", "sn_rule", "sn_profile",
+                                               "sn_volume")},
+    **{("sky", k): "sky" for k in ("inner_l_max", "inner_b_max", "inner_symmetric",
+                                    "mask_resolved", "lhaaso_exposure", "exposure_index",
+                                    "sensitivity_factor", "extension_law", "km2a_psf",
+                                    "sea_exclude_shells")},
+    ("emission", "nu_flavour_divisor"): "sky",
+}
+STAGE_ORDER = ("count", "redraw", "environment", "transport", "source", "sky")
+
+_NOT_A_VARIANT = {
+    "run": "sets up the run (tasks, random streams), not the physics",
+    "population": "changes the cluster population (the random draws of each realisation); "
+                  "variants share the clusters of each realisation, so run it as a separate "
+                  "configuration (only n_mean_override, by thinning or adding clusters with "
+                  "their own random streams, and z_sigma, with the same draws, are allowed)",
+    "stars": "changes the stellar population drawn for each cluster; run it as a separate "
+             "configuration",
+    "emission": "changes the energy grids or cross sections shared with the CR sea; run it as "
+                "a separate configuration (only nu_flavour_divisor is allowed)",
+    "sky": "changes the sky grid or the CR-sea column shared by all variants; run it as a "
+           "separate configuration",
+    "cosmic_rays": "the turbulence regimes are the columns of the variant table; set them in "
+                   "[cosmic_rays]",
+}
+_VARIANT_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def variant_stage(section: str, key: str) -> str:
+    """The stage of an overridable key; ValueError with the reason if a variant may not set it."""
+    stage = VARIANT_STAGES.get((section, key))
+    if stage is None:
+        raise ValueError(_NOT_A_VARIANT.get(section, "has no effect on the ymsc_diffuse "
+                                                     "scenario's variants"))
+    return stage
+
+
+def _parse_variants(raw, base: dict, source: str, base_dir: str, base_cfg: Config) -> tuple:
+    if not isinstance(raw, dict):
+        raise ConfigError("variants", "must be a table of named variants, e.g. "
+                          "[variants.sn_off] with cosmic_rays.xi_sn = 0.0")
+    if raw and base_cfg.run.scenario != "ymsc_diffuse":
+        raise ConfigError("variants", "variants apply to the ymsc_diffuse scenario only")
+    out = []
+    for name, table in raw.items():
+        if not name or set(name) - _VARIANT_NAME_CHARS or name == "baseline" or len(name) > 40:
+            raise ConfigError(f"variants.{name}", "a variant name is 1-40 letters, digits, '_' "
+                              "or '-', and not 'baseline'")
+        if not isinstance(table, dict) or not table:
+            raise ConfigError(f"variants.{name}", "must be a non-empty table of overrides "
+                              "'section.key = value'")
+        flat = []
+        for sec, val in table.items():
+            if isinstance(val, dict):
+                if any(isinstance(v, dict) for v in val.values()):
+                    raise ConfigError(f"variants.{name}.{sec}", "nested table: a variant name "
+                                      "cannot contain '.' (write e.g. eta_m_0p3)")
+                flat += [(sec, k, v) for k, v in val.items()]
+            elif "." in sec:
+                a, b = sec.split(".", 1)
+                flat.append((a, b, val))
+            else:
+                raise ConfigError(f"variants.{name}.{sec}", "write overrides as "
+                                  "'section.key = value'")
+        merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+        for sec, key, val in flat:
+            where = f"variants.{name}.{sec}.{key}"
+            if sec not in SECTIONS:
+                raise ConfigError(where, f"unknown section (allowed: {', '.join(SECTIONS)})")
+            if key not in {f.name for f in dataclasses.fields(SECTIONS[sec])}:
+                raise ConfigError(where, "unknown key")
+            try:
+                variant_stage(sec, key)
+            except ValueError as exc:
+                raise ConfigError(where, f"cannot be set in a variant: it {exc}") from None
+            if isinstance(merged.get(sec, {}), dict):
+                merged.setdefault(sec, {})[key] = val
+        try:
+            vcfg = config_from_dict(merged, source=source, base_dir=base_dir)
+        except ConfigError as exc:
+            raise ConfigError(f"variants.{name}.{exc.key}", exc.problem) from None
+        out.append((name, tuple((sec, key, getattr(getattr(vcfg, sec), key))
+                                for sec, key, _ in flat)))
+    return tuple(out)
 
 
 def _toml_value(v) -> str:
@@ -774,9 +932,12 @@ def config_from_dict(data: dict, source: str = "", base_dir: str = ".") -> Confi
     if not isinstance(data, dict):
         raise ConfigError(source or "config", "top level must be a table")
     sections = {}
+    raw_variants = data.get("variants", {})
+    data = {k: v for k, v in data.items() if k != "variants"}
     for name in data:
         if name not in SECTIONS:
-            raise ConfigError(name, f"unknown section (allowed: {', '.join(SECTIONS)})")
+            raise ConfigError(name, f"unknown section (allowed: {', '.join(SECTIONS)}, "
+                                    "variants)")
     for name, cls in SECTIONS.items():
         raw = data.get(name, {})
         if not isinstance(raw, dict):
@@ -796,6 +957,9 @@ def config_from_dict(data: dict, source: str = "", base_dir: str = ".") -> Confi
         sections[name] = section
     cfg = Config(source=source, **sections)
     _check_cross_sections(cfg)
+    variants = _parse_variants(raw_variants, data, source, base_dir, cfg)
+    if variants:
+        cfg = dataclasses.replace(cfg, variants=variants)
     return cfg
 
 
@@ -822,12 +986,14 @@ def config_from_toml_text(text: str) -> Config:
     return config_from_dict(tomllib.loads(text))
 
 
-def describe_fields() -> list[tuple[str, str, str, str]]:
-    """(key, default, unit, description) for every key, for the README/`hpcsim validate -v`."""
+def describe_fields(cfg: Config | None = None) -> list[tuple[str, str, str, str, bool]]:
+    """(key, value, unit, description, differs from the default) for every key, for the README
+    and `hpcsim validate -v`: the values of ``cfg`` (the defaults when cfg is None)."""
     rows = []
     for name, cls in SECTIONS.items():
         for f in dataclasses.fields(cls):
             default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-            rows.append((f"{name}.{f.name}", repr(default), f.metadata.get("unit", ""),
-                         f.metadata.get("doc", "")))
+            value = default if cfg is None else getattr(getattr(cfg, name), f.name)
+            rows.append((f"{name}.{f.name}", repr(value), f.metadata.get("unit", ""),
+                         f.metadata.get("doc", ""), value != default))
     return rows

@@ -197,6 +197,24 @@ def icecube_kra_gamma_plane_intensity(cutoff_pev=5, b_max_deg=5.0, plane_fractio
 
 ICECUBE_PRELIM_CITATION = ("IceCube Collaboration, preliminary, 10-yr cascades, talk abstract "
                            "https://indico-icehap.phys.s.chiba-u.ac.jp/event/3/contributions/438/")
+LHAASO_SENSITIVITY_CITATION = (
+    "LHAASO Collaboration, Radiat. Detect. Technol. Methods (2018), doi:10.1007/s41605-018-0037-3, "
+    "Fig. 2 ('LHAASO (1yr)'), as digitized in sst1mpipe (see the CSV header)")
+ERG_IN_GEV = 624.150907  # 1 erg = 624.150907 GeV (CODATA 2018 eV)
+
+
+def lhaaso_point_sensitivity_1yr():
+    """LHAASO 1-year 5-sigma point-source sensitivity curve (design curve, third-party
+    digitization of LHAASO Collaboration 2018, Fig. 2; KM2A above ~25 TeV).
+
+    Returns (energy [GeV], sensitivity as a differential flux dN/dE [GeV^-1 cm^-2 s^-1]):
+    the stored E^2 F [erg cm^-2 s^-1] times 624.150907 GeV/erg divided by E^2.
+    """
+    c = _read_csv("lhaaso_2018_1yr_point_sensitivity.csv")
+    e = _col(c, "E_GeV")
+    return e, _col(c, "E2F_erg_cm2_s") * ERG_IN_GEV / e**2
+
+
 ICECUBE_PRELIM_REGIONS = {"inner": "|l| < 30 deg, |b| < 8 deg", "outer": "|l| > 60 deg, |b| < 8 deg"}
 
 

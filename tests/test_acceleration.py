@@ -282,12 +282,26 @@ def test_sn_energy_bookkeeping():
     t_adv = sn.advection_time(VW, RTS, RFS) / MYR
     dts = np.array([0.0, 0.3 * t_adv, 0.9 * t_adv, 1.1 * t_adv, -1.0])  # 3 counted
     off = np.array([0, 5], dtype=np.int64)
-    vb = 4 / 3 * np.pi * (RFS**3 - RTS**3)
-    f0 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan", esc_coeff=0.0)[0]
-    assert _energy(p, f0) * vb == pytest.approx(3 * 0.1 * 1e51, rel=1e-4)
-    f1 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan")[0]
+    for kind in sn.SN_VOLUMES:
+        vb = sn.sn_volume(RTS, RCD, RFS, kind)
+        f0 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan", esc_coeff=0.0,
+                          r_cd=RCD, volume=kind)[0]
+        assert _energy(p, f0) * vb == pytest.approx(3 * 0.1 * 1e51, rel=1e-4)
+    # cavity = seed Eq. 3's V_b plus the free wind; bubble = inside the forward shock
+    assert sn.sn_volume(RTS, RCD, RFS, "cavity") == pytest.approx(
+        4 / 3 * np.pi * (RCD**3 - RTS**3) + 4 / 3 * np.pi * RTS**3, rel=1e-12)
+    assert sn.sn_volume(RTS, RCD, RFS, "bubble") == pytest.approx(
+        4 / 3 * np.pi * (RFS**3 - RTS**3), rel=1e-12)
+    f0 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan", r_cd=RCD)[0]
+    vb = sn.sn_volume(RTS, RCD, RFS, "cavity")
+    f1 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan", esc_coeff=6.0, r_cd=RCD)[0]
     assert np.all(f1 <= f0 * (1 + 1e-14))
     assert _energy(p, f1) * vb < 3 * 0.1 * 1e51
+    # diffusive escape per momentum: never more SNe than the advection rule, fewer at high p
+    f2 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan", rule="diffusion")[0]
+    f3 = sn.f_sn_mean(p, dts, off, MDOT, VW, RTS, RFS, "kraichnan")[0]
+    j = np.searchsorted(p, 1e5)  # 100 TeV/c
+    assert np.all(f2 <= f3) and f2[j] < f3[j] and f2[0] == f3[0]
     # no wind -> no SN term
     z = sn.f_sn_mean(p, dts, off, 0.0, VW, RTS, RFS, "bohm")[0]
     assert np.all(z == 0)
@@ -378,11 +392,12 @@ def _batch(n=24, seed=3):
     age = rng.uniform(0.3, 25, n) * MYR
     rho = 10 ** rng.uniform(0, 2, n) * M_PROTON
     rts, rcd, rfs = weaver_bubble(L, mdot, v, rho, age)
-    # edge cases: no wind, R_ts below the core, R_ts beyond R_cd
+    # edge cases: no wind, R_ts below the core, R_ts beyond R_cd, R_cd beyond R_fs
     mdot[0] = 0.0
     v[0] = 0.0
     rts[1] = 0.5 * PC
     rts[2] = 0.95 * rfs[2]
+    rcd[3] = 1.01 * rfs[3]
     counts = rng.integers(0, 6, n)
     off = np.zeros(n + 1, np.int64)
     off[1:] = np.cumsum(counts)
@@ -402,12 +417,22 @@ def test_kernel_matches_reference(regime):
                                   backend=be, **cl) for be in ("cython", "numpy")}
     c, n = outs["cython"], outs["numpy"]
     np.testing.assert_array_equal(c["status"], n["status"])
-    assert list(c["status"][:3]) == [1, 2, 3]
-    assert np.all(c["status"][3:] == 0)
-    assert np.all(c["W"][[0, 2]] == 0.0)
-    assert np.all(c["W"][3:].max(axis=1) > 0)
+    assert list(c["status"][:4]) == [1, 2, 4, 3]
+    assert np.all(c["status"][4:] == 0)
+    assert np.all(c["W"][[0, 3]] == 0.0)
+    assert c["W"][2].max() > 0  # TS at the shell: emits
+    assert np.all(c["W"][4:].max(axis=1) > 0)
     for key in ("W", "phi_gamma", "phi_nu"):
         np.testing.assert_allclose(c[key], n[key], rtol=1e-10, atol=0)
+    # every SN recipe: kernel = reference
+    for rule in sn.SN_RULES:
+        for prof in sn.SN_PROFILES:
+            for vol in sn.SN_VOLUMES:
+                kw = dict(regime=regime, sn_dt=sn_dt, sn_offsets=off, sn_rule=rule,
+                          sn_profile=prof, sn_volume_kind=vol, esc_coeff=2.0, **cl)
+                a = ce.cluster_fluxes(e_p, {}, dist, **kw)
+                b = ce.cluster_fluxes(e_p, {}, dist, backend="numpy", **kw)
+                np.testing.assert_allclose(a["W"], b["W"], rtol=1e-10, atol=0)
     # bit-reproducible and independent of the batch composition
     again = ce.cluster_fluxes(e_p, mats, dist, regime=regime, sn_dt=sn_dt, sn_offsets=off, **cl)
     assert np.array_equal(again["W"], c["W"])
@@ -427,7 +452,7 @@ def test_kernel_against_bruteforce_integration(regime):
     e_p = np.logspace(1, 7, 13)
     p = wts.momentum_from_kinetic(e_p)
     prep = ce.prepare_clusters(MDOT, VW, RTS, RCD, RFS, AGE, 0.1 * LW, RHO0, regime)
-    W, st = ce.cluster_content(e_p, wts.d_ism(e_p), MDOT, VW, RTS, RCD, RFS, prep["n_b"],
+    W, st = ce.cluster_content(e_p, wts.d_ism(e_p), MDOT, VW, RTS, RCD, RFS, prep["N_b"],
                                prep["n_sh"], prep["k_ts"], prep["p_max"], np.zeros(0),
                                np.zeros(2, np.int64), regime, r_c=PC, n_r=64)
     assert st[0] == 0
@@ -455,7 +480,7 @@ def test_kernel_radial_convergence(regime):
     prep = ce.prepare_clusters(cl["mdot"], cl["v_w"], cl["r_ts"], cl["r_cd"], cl["r_fs"],
                                cl["age"], cl["eta_m_L_tot"], cl["rho_0"], regime)
     args = (e_p, wts.d_ism(e_p), cl["mdot"], cl["v_w"], cl["r_ts"], cl["r_cd"], cl["r_fs"],
-            prep["n_b"], prep["n_sh"], prep["k_ts"], prep["p_max"], sn_dt, off, regime)
+            prep["N_b"], prep["n_sh"], prep["k_ts"], prep["p_max"], sn_dt, off, regime)
     k_sn = sn.sn_spectrum_norm()
     W64, _ = ce.cluster_content(*args, n_r=64, k_sn=k_sn)
     W1k, _ = ce.cluster_content(*args, n_r=1024, k_sn=k_sn)
@@ -470,3 +495,33 @@ def test_kernel_rejects_bad_offsets():
     bad[-1] = sn_dt.size + 5
     with pytest.raises(ValueError):
         ce.cluster_fluxes(e_p, {}, dist, regime="bohm", sn_dt=sn_dt, sn_offsets=bad, **cl)
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_ts_at_shell_emits_and_is_continuous(regime):
+    """R_ts >= R_cd (no shocked-wind zone, the free wind fills the cavity): the cluster emits,
+    as much as a cluster whose R_ts is just below R_cd, for every SN recipe and both back ends;
+    beyond the limit nothing depends on R_ts any more (R_ts is capped at R_cd)."""
+    e_p = np.logspace(0, 8, 65)
+    rng = np.random.default_rng(1)
+    mats = {"gamma": rng.uniform(0.1, 1.0, (65, 12)) * 1e-25}
+    sn_dt = np.array([0.01, 0.05, 5.0])  # Myr since explosion (two within t_adv)
+    off = np.array([0, 3], np.int64)
+    base = dict(mdot=MDOT, v_w=VW, r_cd=RCD, r_fs=RFS, age=AGE, eta_m_L_tot=0.1 * LW,
+                rho_0=RHO0, regime=regime, sn_dt=sn_dt, sn_offsets=off)
+    for prof, vol in (("gamma", "cavity"), ("gamma_confined", "cavity"), ("uniform", "bubble")):
+        kw = dict(sn_profile=prof, sn_volume_kind=vol)
+        W = {}
+        for x in (1 - 1e-9, 1 - 1e-7, 1.0, 1.05, 1.3):
+            res = ce.cluster_fluxes(e_p, mats, KPC, r_ts=x * RCD, **base, **kw)
+            W[x] = res["W"][0]
+            assert res["status"][0] == (4 if x >= 1 else 0)
+            if x in (1.0, 1.3):
+                num = ce.cluster_fluxes(e_p, mats, KPC, r_ts=x * RCD, backend="numpy", **base, **kw)
+                np.testing.assert_allclose(num["W"][0], W[x], rtol=1e-10)
+        assert W[1.0].max() > 0 and np.all(W[1.0] >= 0)
+        big = W[1.0] > 1e-8 * W[1.0].max()
+        np.testing.assert_allclose(W[1 - 1e-9][big], W[1.0][big], rtol=1e-6)
+        np.testing.assert_allclose(W[1 - 1e-7][big], W[1.0][big], rtol=1e-5)
+        np.testing.assert_array_equal(W[1.05], W[1.0])
+        np.testing.assert_array_equal(W[1.3], W[1.0])

@@ -23,6 +23,12 @@ n_mean_override = 300.0
 [sky]
 nside = 8
 los_n_steps = 200
+[variants.sn_diffusive]
+cosmic_rays.sn_rule = "diffusion"
+[variants.fewer]
+population.n_mean_override = 200.0
+[variants.no_inner]
+sky.inner_b_max = 0.0
 """
 
 

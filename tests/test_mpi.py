@@ -69,6 +69,25 @@ def test_one_vs_two_ranks_bit_identical(scenario):
 
 
 @pytest.mark.mpi(min_size=2)
+def test_variant_table_one_vs_two_ranks_bit_identical():
+    """Variants of every stage (count, redraw, environment, source, sky) on 1 and 2 ranks."""
+    from mpi4py import MPI
+    comm = MPI.COMM_WORLD
+    cfg = config_from_dict({"run": {"seed": 9, "n_realisations": 3, "n_sectors": 3,
+                                    "scenario": "ymsc_diffuse"},
+                            "population": {"n_mean_override": 200.0},
+                            "sky": {"nside": 8, "los_n_steps": 200},
+                            "variants": {"fewer": {"population": {"n_mean_override": 120.0}},
+                                         "more": {"population": {"n_mean_override": 260.0}},
+                                         "thick": {"population": {"z_sigma": 0.08}},
+                                         "eta_m": {"bubble": {"eta_m": 0.2}},
+                                         "sn_diffusive": {"cosmic_rays": {"sn_rule": "diffusion"}},
+                                         "no_inner": {"sky": {"inner_b_max": 0.0}},
+                                         "shells_out": {"sky": {"sea_exclude_shells": True}}}})
+    assert _mpi_equals_serial(cfg, comm)
+
+
+@pytest.mark.mpi(min_size=2)
 def test_failing_task_stops_every_rank_without_hanging():
     from mpi4py import MPI
     from hpcsim.parallel.farm import FarmError

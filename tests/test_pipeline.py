@@ -9,6 +9,7 @@ from hpcsim.driver import run
 from hpcsim.io.checkpoint import read_arrays_h5
 from hpcsim.io.results import load_results
 from hpcsim.parallel.farm import SerialComm
+from hpcsim.sky import masks
 
 SMALL = {"run": {"seed": 4, "n_realisations": 3, "n_sectors": 2, "scenario": "ymsc_diffuse"},
          "population": {"n_mean_override": 400.0},
@@ -67,7 +68,10 @@ def test_masks_remove_resolved_clusters(small_run):
     parts = [read_arrays_h5(str(out / "tasks" / f"task_{t:07d}.h5")) for t in range(2)]
     for g in cfg.cosmic_rays.regimes:
         mask = data[f"maps/mask/{g}"].astype(bool)
-        det = np.concatenate([p[f"emission/{g}/detected"] for p in parts]).astype(bool)
+        f100 = np.concatenate([p[f"emission/{g}/f100"] for p in parts])
+        theta = np.concatenate([p["sky/theta"] for p in parts])
+        det = masks.detected_cfg(f100, theta, cfg.sky)
+        assert det.sum() == data[f"emission/n_detected/{g}"][0]
         pix = np.concatenate([p["sky/pix"] for p in parts])
         counts = np.concatenate([np.diff(p["sky/pix_offsets"]) for p in parts])
         hit = np.repeat(np.arange(counts.size), counts)

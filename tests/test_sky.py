@@ -119,6 +119,19 @@ def test_detection_criterion_scaling():
     assert 3e-13 < e2f_erg < 3e-12
     det = masks.detected([2 * s_pt, 2 * s_pt, 0.5 * s_pt], [0.1, 5.0, 0.0])
     assert det.tolist() == [True, False, False]
+    # the published curve: E^2 S_pt(100 TeV, 1 yr) between the two digitizations of
+    # PROVENANCE.md (5.28e-14 and 5.35e-14 erg cm^-2 s^-1), about 5 % of the Crab
+    e2s = 1e5 ** 2 * s_pt * 1.602176634e-3
+    assert 5.2e-14 < e2s < 5.45e-14
+    assert 0.04 < masks.sensitivity_in_crab(1.0) < 0.06
+    # factor, exposure index, PSF and the point-source law
+    assert masks.point_sensitivity(1.0, factor=2.0) == pytest.approx(2 * s_pt, rel=1e-12)
+    assert masks.point_sensitivity(4.0, exposure_index=1.0) == pytest.approx(s_pt / 4, rel=1e-12)
+    assert masks.extended_sensitivity(1.0, theta_psf_deg=0.5) == pytest.approx(
+        s_pt * np.sqrt(5.0), rel=1e-12)
+    assert masks.extended_sensitivity(3.0, law="point") == pytest.approx(s_pt, rel=1e-12)
+    with pytest.raises(ValueError):
+        masks.published_point_sensitivity(1e7)  # beyond the published curve
 
 
 def test_resolved_mask_covers_painted_flux():

@@ -12,29 +12,54 @@ reconstruction of Mitchell et al. 2024) and n(r) from :mod:`hpcsim.clusters.targ
 Quantities per cluster i, proton kinetic energy T_k (grid ``e_p`` [GeV]):
 
     N(r, T) = 4 pi p^2 f_cr(r, p) dp/dT = 4 pi p^2 f_cr / beta          [GeV^-1 cm^-3]
-    W_k     = int_0^{R_fs} 4 pi r^2 n(r) N(r, T_k) dr = (f_ts + <f_SN>)(p_k) (4 pi p_k^2/beta_k) G_k
-    G_k     = int 4 pi r^2 n(r) Gamma(r, p_k) dr    (Gamma-weighted number of target nucleons)
+    G_k     = int_0^{R_fs} 4 pi r^2 n(r) Gamma(r, p_k) dr    (Gamma-weighted target nucleons)
+    VG_k    = int_0^{R_fs} 4 pi r^2 Gamma(r, p_k) dr         (Gamma-weighted volume [cm^3])
+    S_k     = number of supernovae whose CRs are still held at p_k (see :func:`sn_sum_ref`)
+    W_k     = int 4 pi r^2 n(r) N(r, T_k) dr = (f_ts + <f_SN>)(p_k) (4 pi p_k^2/beta_k) G_k
     phi_j   = sum_k W_k A[k, j] / (4 pi d^2)                              [GeV^-1 cm^-2 s^-1]
 
-Radial quadrature of G (cost O(N_r N_p) per cluster), n_r log-spaced nodes in each zone:
+The hot loops (G, VG: radial quadrature; S: sum over supernovae; the fold) are Cython kernels
+(``hpcsim.kernels.cluster_emission``) with the NumPy references below; :func:`assemble_content`
+(element-wise, shared by both back ends) builds W from them, so the supernova recipe can change
+without redoing the radial quadrature (the variants of :mod:`hpcsim.scenarios.ymsc_diffuse`).
+
+Supernova term <f_SN> (the seed fixes its spatial shape Gamma (Eq. 1) and the t_adv cut, not the
+normalisation; ``sn_profile``):
+    "gamma"          <f_SN> = sum_SN q(p) / V_SN, times Gamma (seed Eq. 1 read literally);
+    "gamma_confined" <f_SN> = sum_SN q(p) / VG(p): the Gamma profile holding every CR of the
+                     counted SNe inside R_b (seed Sec. 3: "still confined within the bubble");
+    "uniform"        sum_SN q(p) / V_SN uniform inside V_SN, no Gamma, on the gas inside V_SN.
+V_SN (``sn_volume``): "cavity" 4/3 pi R_cd^3 (seed Eq. 3's V_b = 4/3 pi (R_cd^3 - R_ts^3) plus the
+free-wind volume, which keeps it finite when R_ts -> R_cd); "bubble" 4/3 pi (R_fs^3 - R_ts^3).
+
+Radial quadrature of G and VG (cost O(N_r N_p) per cluster), n_r log-spaced nodes in each zone:
 
 * core r < R_c: n = n_w(R_c), Gamma = Gamma_w(R_c): contributes Mdot R_c / (3 v_w m_p) Gamma_w(R_c);
 * wind R_c..R_ts: 4 pi r^2 n_w = Mdot/(v_w m_p), int Gamma_w dr = int r Gamma_w d ln r;
-* shocked wind R_ts..R_cd (n_b) and shell R_cd..R_fs (n_sh), with
+* shocked wind R_ts..R_cd (N_b nucleons spread over its volume) and shell R_cd..R_fs (n_sh), with
   Gamma_b = [beta + (1 - beta) E] / den, E = exp(-A2 (R_ts/r - R_ts/R_b)):
-  int r^2 Gamma_b dr = [beta C - (beta - 1) int r^3 E d ln r] / den, C = (r2^3 - r1^3)/3 exact.
+  int r^2 Gamma_b dr = [beta C - (beta - 1) int r^3 E d ln r] / den, C = (r2^3 - r1^3)/3 exact
+  (written (r2 - r1)(r2^2 + r1 r2 + r1^2)/3, no cancellation for thin zones).
 * each cell integral uses the log-linear rule int exp(ly) du = du exp(max) (1 - e^-|d|)/|d|
   (exact for exponentials, so the thin boundary layers Gamma_w ~ exp(-a_w (1 - r/R_ts)) at
   a_w ~ 1e5 and E near R_b are integrated correctly on a coarse grid; exact for E = 1 too).
 The Galactic background is not included (f_gal = 0; the CR sea is a separate model).
+
+Termination shock at the shell (R_ts >= R_cd; the youngest, most powerful clusters, where the
+Weaver pressure cannot stop the wind before the shell): there is no shocked-wind zone; the free
+wind fills the cavity up to R_cd, where it shocks against the shell.  We set R_ts = R_cd in every
+formula (B, p_max, f_ts normalisation, Gamma, t_adv) and keep the mass seed Eq. 3 gives the
+shocked wind, (Mdot_sh + Mdot) t, as a layer at R_cd (the V_b -> 0 limit, where Gamma = 1).
+All of these are continuous as R_ts -> R_cd from below, so such a cluster emits what a cluster
+just below the limit emits (tested).
 
 Edge cases (status codes, identical in the Cython kernel):
     0 ok;
     1 no wind (Mdot <= 0, v_w <= 0, R_ts <= 0 or R_fs <= 0): W = 0 (Gamma and t_adv need the wind);
     2 R_ts <= R_c: no developed termination shock: f_ts = 0, wind/core zones skipped, the SN term
       is kept in the bubble and shell (PHYSICS-NOTES Sec. 4.2 guard);
-    3 R_ts >= R_cd (TS inside the shell: early, wind-dominated stage where the Weaver structure is
-      not valid) or R_cd > R_fs (inconsistent input): W = 0.
+    3 R_cd > R_fs or R_cd <= 0 (inconsistent input): W = 0;
+    4 R_ts >= R_cd: termination shock at the shell (above), emission computed.
 """
 
 from __future__ import annotations
@@ -43,8 +68,8 @@ import numpy as np
 
 from ..clusters.target_gas import MDOT_SH_COEFF_DEFAULT, C_COND_DEFAULT, target_density_params
 from ..constants import C_LIGHT, E_CHARGE, GEV, M_PROTON, M_PROTON_GEV, MYR, PC
-from .supernovae import (ESC_COEFF_DEFAULT, E_SN_DEFAULT, P_MAX_SN_DEFAULT, XI_SN_DEFAULT,
-                         sn_spectrum_norm)
+from .supernovae import (ESC_COEFF_DEFAULT, E_SN_DEFAULT, P_MAX_SN_DEFAULT, SN_PROFILES,
+                         SN_RULES, SN_VOLUMES, XI_SN_DEFAULT, sn_spectrum_norm, sn_volume)
 from .wind_termination_shock import (CUTOFF_COEFFICIENTS, DIFFUSION_EXPONENT, ETA_B_DEFAULT,
                                      L_C_DEFAULT, P_INJ_DEFAULT, XI_CR_DEFAULT, d_ism,
                                      f_ts_norm, p_max_downstream, p_max_upstream, regime_name)
@@ -63,47 +88,54 @@ def _loglin(du, ly0, ly1):
     return du * np.exp(m) * phi
 
 
+def effective_r_ts(r_ts, r_cd):
+    """R_ts capped at R_cd (termination shock at the shell; module docstring)."""
+    r_ts, r_cd = np.asarray(r_ts, dtype=float), np.asarray(r_cd, dtype=float)
+    return np.where((r_cd > 0) & (r_ts > r_cd), r_cd, r_ts)
+
+
 def prepare_clusters(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, regime, *,
                      eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, xi_cr=XI_CR_DEFAULT, norm="pressure",
                      p_inj=P_INJ_DEFAULT, mu=0.61, evap_form="saetass",
                      evap_coeff=MDOT_SH_COEFF_DEFAULT, C_cond=C_COND_DEFAULT):
-    """Per-cluster inputs of the kernel from physical cluster properties (vectorised).
+    """Per-cluster inputs of the kernels from physical cluster properties (vectorised).
 
     mdot [g/s], v_w [cm/s], r_ts, r_cd, r_fs [cm], age [s], eta_m_L_tot [erg/s], rho_0 [g/cm^3].
-    Returns dict with ``p_max`` (upstream, [GeV/c]), ``p_max_down`` (downstream condition,
-    diagnostic), ``k_ts`` [(GeV/c) cm^-3], ``n_b``, ``n_sh`` [cm^-3], ``mdot_sh`` [g/s].
+    R_ts is capped at R_cd first (module docstring).  Returns dict with ``r_ts`` (capped, [cm]),
+    ``p_max`` (upstream, [GeV/c]), ``p_max_down`` (downstream condition, diagnostic), ``k_ts``
+    [(GeV/c) cm^-3], ``N_b`` [nucleons in the shocked wind], ``n_b``, ``n_sh`` [cm^-3],
+    ``mdot_sh`` [g/s].
     """
     regime = regime_name(regime)
-    mdot, v_w, r_ts = (np.asarray(a, dtype=float) for a in (mdot, v_w, r_ts))
+    mdot, v_w = (np.asarray(a, dtype=float) for a in (mdot, v_w))
+    r_ts = effective_r_ts(r_ts, r_cd)
     pm = p_max_upstream(mdot, v_w, r_ts, regime, eta_B, L_c)
     pmd = p_max_downstream(mdot, v_w, r_ts, regime, eta_B, L_c)
     k = f_ts_norm(mdot, v_w, r_ts, pm, regime, xi_cr=xi_cr, norm=norm, p_inj=p_inj)
     tg = target_density_params(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, mu=mu,
                                evap_form=evap_form, evap_coeff=evap_coeff, C_cond=C_cond)
-    return {"p_max": pm, "p_max_down": pmd, "k_ts": k, "n_b": tg["n_b"], "n_sh": tg["n_sh"],
-            "mdot_sh": tg["mdot_sh"]}
+    return {"r_ts": r_ts, "p_max": pm, "p_max_down": pmd, "k_ts": k, "N_b": tg["N_b"],
+            "n_b": tg["n_b"], "n_sh": tg["n_sh"], "mdot_sh": tg["mdot_sh"]}
 
 
-def cluster_content_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts, p_max,
-                        sn_dt, sn_offsets, regime, eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT,
-                        r_c=R_C_DEFAULT, n_r=N_R_DEFAULT, k_sn=0.0, p_max_sn=P_MAX_SN_DEFAULT,
-                        esc_coeff=ESC_COEFF_DEFAULT):
-    """NumPy reference of ``hpcsim.kernels.cluster_emission.cluster_content``.
+# ---------------------------------------------------------------------------------------------
+# NumPy references of the kernels
+# ---------------------------------------------------------------------------------------------
 
-    e_p [GeV] kinetic-energy grid; d_out [cm^2/s] ISM diffusion on that grid; per-cluster arrays
-    (see :func:`prepare_clusters`); sn_dt [Myr] ragged times since explosion with sn_offsets
-    (int64, n_cl + 1); k_sn [(GeV/c)] per-SN spectrum normalisation (0 disables the SN term).
-    Returns (W [n_cl, n_p] in GeV^-1 cm^-3, status int64 [n_cl]); see the module docstring.
+def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
+                          eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT, n_r=N_R_DEFAULT):
+    """NumPy reference of ``hpcsim.kernels.cluster_emission.cluster_transport``.
+
+    e_p [GeV] kinetic-energy grid; d_out [cm^2/s] ISM diffusion on that grid; per-cluster arrays:
+    mdot [g/s], v_w [cm/s], r_ts, r_cd, r_fs [cm], N_b [nucleons in the shocked wind, seed Eq. 3
+    (Mdot_sh + Mdot) t / m_p], n_sh [cm^-3].  Returns (G [n_cl, n_p] nucleons, VG [n_cl, n_p]
+    cm^3, status int64 [n_cl]); see the module docstring.
     """
     w = DIFFUSION_EXPONENT[regime_name(regime)]
-    a1, a2, a3, a4 = CUTOFF_COEFFICIENTS[regime_name(regime)]
     e_p = np.asarray(e_p, dtype=float)
     d_out = np.asarray(d_out, dtype=float)
-    mdot, v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts, p_max = (
-        np.atleast_1d(np.asarray(a, dtype=float))
-        for a in (mdot, v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts, p_max))
-    sn_dt = np.asarray(sn_dt, dtype=float)
-    sn_offsets = np.asarray(sn_offsets, dtype=np.int64)
+    mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh = (
+        np.atleast_1d(np.asarray(a, dtype=float)) for a in (mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh))
     if n_r < 2:
         raise ValueError("n_r must be >= 2")
     n_cl, n_p = mdot.size, e_p.size
@@ -111,72 +143,282 @@ def cluster_content_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts
     p = np.sqrt(T * (T + 2.0 * M_PROTON_GEV))
     E = T + M_PROTON_GEV
     bv = p / E
-    jac = 4.0 * np.pi * p * p / (p / E)
     lc_fac = L_c ** (1.0 - w)
     t = np.arange(n_r, dtype=float) / float(n_r - 1)
-    W = np.zeros((n_cl, n_p))
+    G = np.zeros((n_cl, n_p))
+    VG = np.zeros((n_cl, n_p))
     status = np.zeros(n_cl, dtype=np.int64)
     for i in range(n_cl):
         if not (mdot[i] > 0.0 and v_w[i] > 0.0 and r_ts[i] > 0.0 and r_fs[i] > 0.0):
             status[i] = 1
             continue
-        if r_ts[i] >= r_cd[i] or r_cd[i] > r_fs[i]:
+        if not (r_cd[i] > 0.0) or r_cd[i] > r_fs[i]:
             status[i] = 3
             continue
-        ts_on = r_ts[i] > r_c
-        status[i] = 0 if ts_on else 2
+        rts, st = r_ts[i], 0
+        if rts >= r_cd[i]:
+            rts, st = r_cd[i], 4
+        ts_on = rts > r_c
+        status[i] = st if ts_on else 2
         rb = r_fs[i]
         u2 = 0.25 * v_w[i]
-        B1 = np.sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / r_ts[i]
+        B1 = np.sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / rts
         B2 = SQRT11 * B1
-        t_adv = 4.0 * (rb * rb * rb - r_ts[i] * r_ts[i] * r_ts[i]) / (3.0 * v_w[i] * r_ts[i] * r_ts[i])
-        vb = 4.0 / 3.0 * np.pi * (rb * rb * rb - r_ts[i] * r_ts[i] * r_ts[i])
         wind_fac = mdot[i] / (v_w[i] * M_PROTON)
-        lnr_ts = np.log(r_ts[i])
+        lnr_ts = np.log(rts)
         pre = bv * C_LIGHT / 3.0 * lc_fac
         D1 = pre * (p * GEV / (E_CHARGE * B1)) ** w
         D2 = pre * (p * GEV / (E_CHARGE * B2)) ** w
-        a_w = v_w[i] * r_ts[i] / D1
-        A2 = u2 * r_ts[i] / D2
-        alpha_b = A2 * (1.0 - r_ts[i] / rb)
-        beta = d_out * rb / (u2 * r_ts[i] * r_ts[i])
+        a_w = v_w[i] * rts / D1
+        A2 = u2 * rts / D2
+        alpha_b = A2 * (1.0 - rts / rb)
+        beta = d_out * rb / (u2 * rts * rts)
         den = np.exp(-alpha_b) - beta * np.expm1(-alpha_b)
-        G = np.zeros(n_p)
+        Gi = np.zeros(n_p)
+        Vi = np.zeros(n_p)
         if ts_on:
             lx = (np.log(r_c) - lnr_ts) * (1.0 - t)
             u_w = lnr_ts + lx
             g_w = -lx if w == 1.0 else -np.expm1((1.0 - w) * lx) / (1.0 - w)
             Iw = np.zeros(n_p)
+            Iv = np.zeros(n_p)
             for j in range(n_r - 1):
                 du = u_w[j + 1] - u_w[j]
                 Iw = Iw + _loglin(du, u_w[j] - a_w * g_w[j], u_w[j + 1] - a_w * g_w[j + 1])
-            G = G + wind_fac * Iw + wind_fac * r_c / 3.0 * np.exp(-a_w * g_w[0])
-        for r1, r2, nz in ((r_ts[i], r_cd[i], n_b[i]), (r_cd[i], rb, n_sh[i])):
-            cz = (r2 * r2 * r2 - r1 * r1 * r1) / 3.0
-            if not (r2 > r1) or nz <= 0.0:
+                Iv = Iv + _loglin(du, 3.0 * u_w[j] - a_w * g_w[j],
+                                  3.0 * u_w[j + 1] - a_w * g_w[j + 1])
+            Gi = Gi + wind_fac * Iw + wind_fac * r_c / 3.0 * np.exp(-a_w * g_w[0])
+            Vi = Vi + 4.0 * np.pi * Iv + 4.0 * np.pi * r_c * r_c * r_c / 3.0 * np.exp(-a_w * g_w[0])
+        for z, (r1, r2, nz) in enumerate(((rts, r_cd[i], N_b[i]), (r_cd[i], rb, n_sh[i]))):
+            cz = (r2 - r1) * (r2 * r2 + r2 * r1 + r1 * r1) / 3.0
+            if not (r2 > r1):
+                if z == 0:  # no shocked-wind zone: its mass is a layer at R_ts (Gamma = 1)
+                    Gi = Gi + nz
                 continue
             u_z = np.log(r1) * (1.0 - t) + np.log(r2) * t
-            h_z = np.maximum(r_ts[i] / np.exp(u_z) - r_ts[i] / rb, 0.0)
+            h_z = np.maximum(rts / np.exp(u_z) - rts / rb, 0.0)
             Ez = np.zeros(n_p)
             for j in range(n_r - 1):
                 du = u_z[j + 1] - u_z[j]
                 Ez = Ez + _loglin(du, 3.0 * u_z[j] - A2 * h_z[j], 3.0 * u_z[j + 1] - A2 * h_z[j + 1])
-            G = G + 4.0 * np.pi * nz * ((beta * cz - (beta - 1.0) * Ez) / den)
-        fts = np.zeros(n_p)
-        if ts_on and p_max[i] > 0.0:
-            x = p / p_max[i]
-            fts = k_ts[i] * p**-4.0 * (1.0 + a1 * x**a2) * np.exp(-a3 * x**a4)
-        fsn = np.zeros(n_p)
-        if k_sn > 0.0:
-            ssum = np.zeros(n_p)
-            rate = esc_coeff * D2 / (rb * rb)
-            for s in range(sn_offsets[i], sn_offsets[i + 1]):
-                dt = sn_dt[s] * MYR
-                if dt >= 0.0 and dt < t_adv:
-                    ssum = ssum + (np.exp(-dt * rate) if esc_coeff > 0.0 else 1.0)
-            fsn = k_sn * p**-4.0 * np.exp(-p / p_max_sn) * ssum / vb
-        W[i] = (fts + fsn) * jac * G
+            zone = (beta * cz - (beta - 1.0) * Ez) / den
+            Vi = Vi + 4.0 * np.pi * zone
+            if z == 0:
+                Gi = Gi + nz * (zone / cz)
+            elif nz > 0.0:
+                Gi = Gi + 4.0 * np.pi * nz * zone
+        G[i] = Gi
+        VG[i] = Vi
+    return G, VG, status
+
+
+def sn_sum_ref(e_p, mdot, v_w, r_ts, r_cd, r_fs, sn_dt, sn_offsets, regime, eta_B=ETA_B_DEFAULT,
+               L_c=L_C_DEFAULT, rule="advection", esc_coeff=ESC_COEFF_DEFAULT):
+    """NumPy reference of ``hpcsim.kernels.cluster_emission.sn_sum``: S [n_cl, n_p].
+
+    S[i, k] = sum over the SNe of cluster i (times since explosion sn_dt [Myr], ragged with
+    sn_offsets) with 0 <= dt < t_conf(p_k) of exp(-dt esc_coeff D2/R_b^2) (1 if esc_coeff = 0):
+    rule "advection": t_conf = t_adv (seed 000 Sec. 3); rule "diffusion": t_conf =
+    min(t_adv, R_b^2 / (6 D2(p))) (diffusive escape per momentum, PHYSICS-NOTES Sec. 7), see
+    :mod:`hpcsim.acceleration.supernovae`.  R_ts capped at R_cd; R_b = R_fs.  Sums in input order.
+    """
+    w = DIFFUSION_EXPONENT[regime_name(regime)]
+    code = SN_RULES[rule] if isinstance(rule, str) else int(rule)
+    e_p = np.asarray(e_p, dtype=float)
+    mdot, v_w, r_ts, r_cd, r_fs = (np.atleast_1d(np.asarray(a, dtype=float))
+                                   for a in (mdot, v_w, r_ts, r_cd, r_fs))
+    sn_dt = np.asarray(sn_dt, dtype=float)
+    sn_offsets = np.asarray(sn_offsets, dtype=np.int64)
+    T = e_p
+    p = np.sqrt(T * (T + 2.0 * M_PROTON_GEV))
+    bv = p / (T + M_PROTON_GEV)
+    lc_fac = L_c ** (1.0 - w)
+    S = np.zeros((mdot.size, e_p.size))
+    for i in range(mdot.size):
+        if not (mdot[i] > 0.0 and v_w[i] > 0.0 and r_ts[i] > 0.0 and r_fs[i] > 0.0):
+            continue
+        if not (r_cd[i] > 0.0) or r_cd[i] > r_fs[i]:
+            continue
+        rts = min(r_ts[i], r_cd[i])
+        rb = r_fs[i]
+        B2 = SQRT11 * np.sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / rts
+        t_adv = 4.0 * (rb * rb * rb - rts * rts * rts) / (3.0 * v_w[i] * rts * rts)
+        D2 = bv * C_LIGHT / 3.0 * lc_fac * (p * GEV / (E_CHARGE * B2)) ** w
+        t_conf = np.full(e_p.size, t_adv)
+        if code == 1:
+            t_conf = np.minimum(t_conf, rb * rb / (6.0 * D2))
+        rate = esc_coeff * D2 / (rb * rb)
+        ssum = np.zeros(e_p.size)
+        for s in range(sn_offsets[i], sn_offsets[i + 1]):
+            dt = sn_dt[s] * MYR
+            inside = (dt >= 0.0) & (dt < t_conf)
+            if esc_coeff > 0.0:
+                ssum = ssum + np.where(inside, np.exp(-dt * rate), 0.0)
+            else:
+                ssum = ssum + np.where(inside, 1.0, 0.0)
+        S[i] = ssum
+    return S
+
+
+# ---------------------------------------------------------------------------------------------
+# back-end switch and assembly
+# ---------------------------------------------------------------------------------------------
+
+def _c(a):
+    return np.ascontiguousarray(np.atleast_1d(a), dtype=np.float64)
+
+
+def cluster_transport(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
+                      eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT, n_r=N_R_DEFAULT,
+                      backend="cython"):
+    """(G, VG, status) via the Cython kernel or the NumPy reference (``backend="numpy"``)."""
+    if backend == "numpy":
+        return cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
+                                     eta_B, L_c, r_c, n_r)
+    from ..kernels import cluster_emission as ke
+
+    mdot = _c(mdot)
+    n_cl = mdot.size
+    # the kernel runs without bounds checks: validate shapes here
+    for a in (v_w, r_ts, r_cd, r_fs, N_b, n_sh):
+        if np.atleast_1d(a).size != n_cl:
+            raise ValueError("per-cluster arrays must all have the same length")
+    if np.atleast_1d(d_out).size != np.atleast_1d(e_p).size:
+        raise ValueError("d_out must be given on the e_p grid")
+    n_p = np.atleast_1d(e_p).size
+    G = np.zeros((n_cl, n_p))
+    VG = np.zeros((n_cl, n_p))
+    status = np.zeros(n_cl, dtype=np.int64)
+    ke.cluster_transport(_c(e_p), _c(d_out), mdot, _c(v_w), _c(r_ts), _c(r_cd), _c(r_fs),
+                         _c(N_b), _c(n_sh), DIFFUSION_EXPONENT[regime_name(regime)],
+                         float(eta_B), float(L_c), float(r_c), int(n_r), G, VG, status)
+    return G, VG, status
+
+
+def _check_offsets(sn_dt, sn_offsets, n_cl):
+    so = np.asarray(sn_offsets, dtype=np.int64)
+    if so.size != n_cl + 1 or so[0] != 0 or np.any(np.diff(so) < 0) \
+            or so[-1] > np.asarray(sn_dt).size:
+        raise ValueError("sn_offsets must be non-decreasing, start at 0, have n_cl + 1 entries "
+                         "and end at <= len(sn_dt)")
+    return so
+
+
+def sn_sum(e_p, mdot, v_w, r_ts, r_cd, r_fs, sn_dt, sn_offsets, regime, eta_B=ETA_B_DEFAULT,
+           L_c=L_C_DEFAULT, rule="advection", esc_coeff=ESC_COEFF_DEFAULT, backend="cython"):
+    """S [n_cl, n_p] via the Cython kernel or the NumPy reference (see :func:`sn_sum_ref`)."""
+    n_cl = np.atleast_1d(mdot).size
+    so = _check_offsets(sn_dt, sn_offsets, n_cl)
+    if rule not in SN_RULES:
+        raise ValueError(f"unknown SN rule {rule!r}; choose one of {tuple(SN_RULES)}")
+    if backend == "numpy":
+        return sn_sum_ref(e_p, mdot, v_w, r_ts, r_cd, r_fs, sn_dt, so, regime, eta_B, L_c, rule,
+                          esc_coeff)
+    from ..kernels import cluster_emission as ke
+
+    for a in (v_w, r_ts, r_cd, r_fs):
+        if np.atleast_1d(a).size != n_cl:
+            raise ValueError("per-cluster arrays must all have the same length")
+    S = np.zeros((n_cl, np.atleast_1d(e_p).size))
+    ke.sn_sum(_c(e_p), _c(mdot), _c(v_w), _c(r_ts), _c(r_cd), _c(r_fs), _c(sn_dt),
+              np.ascontiguousarray(so), DIFFUSION_EXPONENT[regime_name(regime)], float(eta_B),
+              float(L_c), SN_RULES[rule], float(esc_coeff), S)
+    return S
+
+
+def sn_target_nucleons(kind, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, r_c=R_C_DEFAULT):
+    """Target nucleons inside the SN volume (``sn_profile="uniform"``), per cluster.
+
+    "cavity" (r < R_cd): core n_w(R_c) 4/3 pi R_c^3 + free wind Mdot (R_ts - R_c)/(v_w m_p) + N_b;
+    "bubble" (R_ts < r < R_fs): N_b + n_sh 4/3 pi (R_fs^3 - R_cd^3) (= N_b + M_s/m_p).
+    R_ts capped at R_cd; no wind term where R_ts <= R_c or there is no wind.
+    """
+    mdot, v_w, r_cd, r_fs, N_b, n_sh = (np.atleast_1d(np.asarray(a, dtype=float))
+                                        for a in (mdot, v_w, r_cd, r_fs, N_b, n_sh))
+    r_ts = np.atleast_1d(effective_r_ts(r_ts, r_cd))
+    shell = n_sh * 4.0 / 3.0 * np.pi * (r_fs - r_cd) * (r_fs * r_fs + r_fs * r_cd + r_cd * r_cd)
+    if kind == "bubble":
+        return N_b + shell
+    if kind != "cavity":
+        raise ValueError(f"unknown SN volume {kind!r}; choose one of {SN_VOLUMES}")
+    ok = (mdot > 0) & (v_w > 0) & (r_ts > r_c)
+    wind_fac = np.where(ok, mdot / (np.where(ok, v_w, 1.0) * M_PROTON), 0.0)
+    return wind_fac * (r_ts - r_c) + wind_fac * r_c / 3.0 + N_b
+
+
+def assemble_content(e_p, G, VG, S, status, k_ts, p_max, regime, *, k_sn=0.0,
+                     p_max_sn=P_MAX_SN_DEFAULT, sn_profile="gamma", v_sn=None, n_target_sn=None):
+    """W [n_cl, n_p] in GeV^-1 (cm^-3 x cm^3 = nucleon-weighted CR number per GeV) from the
+    kernel outputs (element-wise; module docstring):
+
+        f_ts = K p^-4 S_cut(p/p_max) (status 0 or 4, p_max > 0), q = k_sn p^-4 exp(-p/p_max,SN),
+        "gamma":          W = (f_ts + q S / V_SN) J G
+        "gamma_confined": W = (f_ts + q S / VG) J G
+        "uniform":        W = f_ts J G + (q S / V_SN) J N_SN,     J = 4 pi p^2 / beta,
+    with V_SN [cm^3] and N_SN (target nucleons in V_SN) per cluster.  Status 1 and 3: W = 0.
+    """
+    a1, a2, a3, a4 = CUTOFF_COEFFICIENTS[regime_name(regime)]
+    T = np.asarray(e_p, dtype=float)
+    p = np.sqrt(T * (T + 2.0 * M_PROTON_GEV))
+    E = T + M_PROTON_GEV
+    jac = 4.0 * np.pi * p * p / (p / E)
+    status = np.asarray(status)
+    k_ts = np.atleast_1d(np.asarray(k_ts, dtype=float))
+    p_max = np.atleast_1d(np.asarray(p_max, dtype=float))
+    ts_on = ((status == 0) | (status == 4)) & (p_max > 0.0)
+    pm = np.where(ts_on, p_max, 1.0)[:, None]
+    x = p[None, :] / pm
+    fts = np.where(ts_on[:, None], k_ts[:, None] * p**-4.0 * (1.0 + a1 * x**a2)
+                   * np.exp(-a3 * x**a4), 0.0)
+    if k_sn > 0.0:
+        q = (k_sn * p**-4.0 * np.exp(-p / p_max_sn))[None, :] * S
+        if sn_profile == "gamma":
+            W = (fts + q / np.atleast_1d(np.asarray(v_sn, dtype=float))[:, None]) * jac * G
+        elif sn_profile == "gamma_confined":
+            fsn = np.where(VG > 0.0, q / np.where(VG > 0.0, VG, 1.0), 0.0)
+            W = (fts + fsn) * jac * G
+        elif sn_profile == "uniform":
+            W = fts * jac * G + q / np.atleast_1d(np.asarray(v_sn, dtype=float))[:, None] * jac \
+                * np.atleast_1d(np.asarray(n_target_sn, dtype=float))[:, None]
+        else:
+            raise ValueError(f"unknown SN profile {sn_profile!r}; choose one of {SN_PROFILES}")
+    else:
+        W = fts * jac * G
+    dead = (status == 1) | (status == 3)
+    W[dead] = 0.0
+    return W
+
+
+def cluster_content(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, k_ts, p_max, sn_dt,
+                    sn_offsets, regime, eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT,
+                    n_r=N_R_DEFAULT, k_sn=0.0, p_max_sn=P_MAX_SN_DEFAULT,
+                    esc_coeff=ESC_COEFF_DEFAULT, sn_rule="advection", sn_profile="gamma",
+                    sn_volume_kind="cavity", backend="cython"):
+    """W [n_cl, n_p] GeV^-1 and status: transport + SN sum + :func:`assemble_content`.
+
+    Per-cluster arrays as in :func:`prepare_clusters` (r_ts may be the uncapped Weaver value:
+    the kernels cap it); sn_dt [Myr] / sn_offsets ragged times since explosion; k_sn [(GeV/c)]
+    per-SN spectrum normalisation (0 disables the SN term)."""
+    G, VG, status = cluster_transport(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
+                                      eta_B, L_c, r_c, n_r, backend=backend)
+    n_cl = np.atleast_1d(mdot).size
+    if k_sn > 0.0:
+        S = sn_sum(e_p, mdot, v_w, r_ts, r_cd, r_fs, sn_dt, sn_offsets, regime, eta_B, L_c,
+                   sn_rule, esc_coeff, backend=backend)
+    else:
+        _check_offsets(sn_dt, sn_offsets, n_cl)
+        S = np.zeros_like(G)
+    v_sn = sn_volume(r_ts, r_cd, r_fs, sn_volume_kind)
+    n_t = sn_target_nucleons(sn_volume_kind, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, r_c)
+    W = assemble_content(e_p, G, VG, S, status, k_ts, p_max, regime, k_sn=k_sn,
+                         p_max_sn=p_max_sn, sn_profile=sn_profile, v_sn=v_sn, n_target_sn=n_t)
     return W, status
+
+
+def cluster_content_ref(*args, **kwargs):
+    """:func:`cluster_content` with the NumPy references (same arguments)."""
+    kwargs["backend"] = "numpy"
+    return cluster_content(*args, **kwargs)
 
 
 def fold_fluxes_ref(W, dist, A):
@@ -185,45 +427,6 @@ def fold_fluxes_ref(W, dist, A):
     W = np.atleast_2d(np.asarray(W, dtype=float))
     dist = np.atleast_1d(np.asarray(dist, dtype=float))
     return (W @ np.asarray(A, dtype=float)) / (4.0 * np.pi * dist[:, None] ** 2)
-
-
-def cluster_content(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts, p_max, sn_dt,
-                    sn_offsets, regime, eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT,
-                    n_r=N_R_DEFAULT, k_sn=0.0, p_max_sn=P_MAX_SN_DEFAULT,
-                    esc_coeff=ESC_COEFF_DEFAULT, backend="cython"):
-    """W, status via the Cython kernel (``backend="cython"``) or the reference ("numpy").
-    Same arguments as :func:`cluster_content_ref`."""
-    if backend == "numpy":
-        return cluster_content_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts,
-                                   p_max, sn_dt, sn_offsets, regime, eta_B, L_c, r_c, n_r, k_sn,
-                                   p_max_sn, esc_coeff)
-    from ..kernels import cluster_emission as ke
-
-    name = regime_name(regime)
-    a1, a2, a3, a4 = CUTOFF_COEFFICIENTS[name]
-    c = lambda a: np.ascontiguousarray(np.atleast_1d(a), dtype=np.float64)  # noqa: E731
-    mdot = c(mdot)
-    n_cl = mdot.size
-    # the kernel runs without bounds checks: validate shapes here
-    for a in (v_w, r_ts, r_cd, r_fs, n_b, n_sh, k_ts, p_max):
-        if np.atleast_1d(a).size != n_cl:
-            raise ValueError("per-cluster arrays must all have the same length")
-    if np.atleast_1d(d_out).size != np.atleast_1d(e_p).size:
-        raise ValueError("d_out must be given on the e_p grid")
-    so = np.asarray(sn_offsets, dtype=np.int64)
-    if so.size != n_cl + 1 or so[0] != 0 or np.any(np.diff(so) < 0) \
-            or so[-1] > np.asarray(sn_dt).size:
-        raise ValueError("sn_offsets must be non-decreasing, start at 0, have n_cl + 1 entries "
-                         "and end at <= len(sn_dt)")
-    W = np.zeros((n_cl, len(e_p)))
-    status = np.zeros(n_cl, dtype=np.int64)
-    ke.cluster_content(c(e_p), c(d_out), mdot, c(v_w), c(r_ts), c(r_cd), c(r_fs), c(n_b),
-                       c(n_sh), c(k_ts), c(p_max), c(sn_dt),
-                       np.ascontiguousarray(sn_offsets, dtype=np.int64),
-                       DIFFUSION_EXPONENT[name], a1, a2, a3, a4, float(eta_B), float(L_c),
-                       float(r_c), int(n_r), float(k_sn), float(p_max_sn), float(esc_coeff),
-                       W, status)
-    return W, status
 
 
 def fold_fluxes(W, dist, A, backend="cython"):
@@ -243,15 +446,18 @@ def cluster_fluxes(e_p, matrices, dist, mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_
                    regime, sn_dt=None, sn_offsets=None, *, eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT,
                    xi_cr=XI_CR_DEFAULT, norm="pressure", p_inj=P_INJ_DEFAULT, r_c=R_C_DEFAULT,
                    n_r=N_R_DEFAULT, d_out=None, xi_sn=XI_SN_DEFAULT, e_sn=E_SN_DEFAULT,
-                   p_max_sn=P_MAX_SN_DEFAULT, esc_coeff=ESC_COEFF_DEFAULT, mu=0.61,
-                   evap_form="saetass", evap_coeff=MDOT_SH_COEFF_DEFAULT, backend="cython"):
+                   p_max_sn=P_MAX_SN_DEFAULT, esc_coeff=ESC_COEFF_DEFAULT, sn_rule="advection",
+                   sn_profile="gamma", sn_volume_kind="cavity", mu=0.61, evap_form="saetass",
+                   evap_coeff=MDOT_SH_COEFF_DEFAULT, backend="cython"):
     """Full chain for a batch of clusters and one turbulence regime.
 
     e_p [GeV] proton kinetic-energy grid of the rate matrices; ``matrices`` = dict name -> A
     [len(e_p), n_E] (e.g. {"gamma": A_g, "nu": A_nu} from
     ``hpcsim.interactions.matrices.rate_matrices``); dist [cm]; cluster arrays as in
     :func:`prepare_clusters`; sn_dt [Myr] / sn_offsets ragged times since explosion (None: no
-    SN term).  d_out [cm^2/s] on e_p defaults to :func:`d_ism`.
+    SN term).  d_out [cm^2/s] on e_p defaults to :func:`d_ism`.  SN recipe: ``sn_rule``
+    ("advection" | "diffusion"), ``sn_profile`` ("gamma" | "gamma_confined" | "uniform"),
+    ``sn_volume_kind`` ("cavity" | "bubble"); module docstring.
     Returns dict: ``W``, ``status``, ``p_max``, ``p_max_down``, ``k_ts`` and ``phi_<name>``
     [GeV^-1 cm^-2 s^-1] for each matrix.
     """
@@ -266,10 +472,10 @@ def cluster_fluxes(e_p, matrices, dist, mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_
         sn_dt, sn_offsets, k_sn = np.zeros(0), np.zeros(n_cl + 1, dtype=np.int64), 0.0
     else:
         k_sn = sn_spectrum_norm(xi_sn, e_sn, p_max_sn, p_inj) if xi_sn > 0 else 0.0
-    W, status = cluster_content(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, prep["n_b"],
+    W, status = cluster_content(e_p, d_out, mdot, v_w, prep["r_ts"], r_cd, r_fs, prep["N_b"],
                                 prep["n_sh"], prep["k_ts"], prep["p_max"], sn_dt, sn_offsets,
                                 regime, eta_B, L_c, r_c, n_r, k_sn, p_max_sn, esc_coeff,
-                                backend=backend)
+                                sn_rule, sn_profile, sn_volume_kind, backend=backend)
     out = {"W": W, "status": status, "p_max": prep["p_max"], "p_max_down": prep["p_max_down"],
            "k_ts": prep["k_ts"]}
     for name, A in matrices.items():

@@ -118,8 +118,9 @@ def target_density_params(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, 
     Inputs (arrays): mdot [g/s], v_w [cm/s], r_ts, r_cd, r_fs [cm], age [s],
     eta_m_L_tot [erg/s] (eta_m L_tot, seed 000 Sec. 2), rho_0 [g/cm^3], mu (mean molecular weight
     of the evaporated gas, only for the ``weaver`` evaporation form).
-    Returns dict: ``mdot_sh`` [g/s], ``n_b`` and ``n_sh`` [cm^-3], and ``wind_coeff`` =
-    Mdot/(4 pi v_w m_p) [cm^-1] so that n_w(r) = wind_coeff / r^2.
+    Returns dict: ``mdot_sh`` [g/s], ``N_b`` = (Mdot_sh + Mdot) t / m_p (nucleons in the shocked
+    wind, finite also when its volume vanishes), ``n_b`` and ``n_sh`` [cm^-3], and
+    ``wind_coeff`` = Mdot/(4 pi v_w m_p) [cm^-1] so that n_w(r) = wind_coeff / r^2.
     """
     mdot_sh = shell_evaporation_rate(eta_m_L_tot, rho_0, age, form=evap_form, coeff=evap_coeff,
                                      C_cond=C_cond, mu=mu)
@@ -127,6 +128,7 @@ def target_density_params(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, 
     okw = v_w > 0
     return {
         "mdot_sh": mdot_sh,
+        "N_b": (mdot_sh + np.asarray(mdot, dtype=float)) * np.asarray(age, dtype=float) / M_PROTON,
         "n_b": bubble_density(mdot, mdot_sh, age, r_ts, r_cd),
         "n_sh": shell_density(r_cd, r_fs, rho_0),
         "wind_coeff": np.where(okw, np.asarray(mdot, float)

@@ -68,6 +68,22 @@ def describe_results(path: str, verbose: bool = False) -> str:
     for name in sorted(k for k in data if k.startswith("emission/ratios/")):
         lines.append(f"  {name[len('emission/ratios/'):]:40s} {np.ravel(data[name])} "
                      f"{units[name]}")
+    if "variants/names" in data:
+        names = [n.decode() for n in data["variants/names"]]
+        regimes = [g for g in ("kolmogorov", "kraichnan", "bohm")
+                   if f"variants/table/{names[0]}/{g}/n_resolved" in data]
+        lines.append("  variant table (medians over realisations, lower CR sea; nu 10 TeV |b|<5 / "
+                     "gamma 1 TeV LHAASO inner masked / double = gamma/nu / resolved clusters)")
+        for v in names:
+            cells = []
+            for g in regimes:
+                b = f"variants/table/{v}/{g}"
+                cells.append("{:.3g}/{:.3g}/{:.3g}/{:.1f}".format(
+                    *(float(data[f"{b}/{q}/lower/median"]) for q in
+                      ("nu_ratio", "gamma_ratio", "double_ratio")),
+                    float(np.mean(data[f"{b}/n_resolved"]))))
+            lines.append(f"    {v:22s} " + "  ".join(f"{g[:4]} {c:24s}" for g, c in
+                                                     zip(regimes, cells)))
     if verbose:
         for name in sorted(data):
             lines.append(f"    {name:60s} {str(data[name].shape):>14s}  [{units[name]}]")

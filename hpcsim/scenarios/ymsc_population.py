@@ -92,26 +92,39 @@ class PopulationScenario:
         r, s = divmod(tid, self.n_sectors)
         return np.random.default_rng(np.random.SeedSequence(self.cfg.run.seed, spawn_key=(r, s)))
 
-    def ambient_density(self, x, y, z):
-        g = self.cfg.galaxy
+    def ambient_density(self, x, y, z, galaxy=None):
+        g = self.cfg.galaxy if galaxy is None else galaxy
         if g.gas_model == "constant":
             return np.full(np.shape(x), g.n_constant)
         return np.maximum(n_hydrogen(x, y, z), g.n_floor)
 
-    def clusters(self, tid: int, rng: np.random.Generator):
-        """Catalogue of one task (CGS quantities kept in ``internal``) and per-star arrays."""
+    def draw(self, tid: int, rng: np.random.Generator, pp: PopulationParams | None = None,
+             n_mean: float | None = None, sampler: SpatialSampler | None = None) -> dict:
+        """The random draws of one task (clusters of the sector, their massive stars) and the
+        stellar winds: everything that does not depend on the ambient gas or the bubble.
+        ``pp``/``n_mean``/``sampler`` default to this scenario's (variants pass their own)."""
         r, s = divmod(tid, self.n_sectors)
-        c = sample_sector_clusters(self.pp, self.sampler, self.n_mean * self.weights[s], s,
-                                   self.n_sectors, rng)
+        pp = self.pp if pp is None else pp
+        n_mean = self.n_mean if n_mean is None else n_mean
+        c = sample_sector_clusters(pp, self.sampler if sampler is None else sampler,
+                                   n_mean * self.weights[s], s, self.n_sectors, rng)
         offsets, u = draw_massive_stars(c["mass"], rng, self.wp)
         w = run_collective_wind(u, offsets, c["age"], self.table, self.wp)
-        n_h = self.ambient_density(c["x"], c["y"], c["z"])
-        rho0 = self.cfg.bubble.mu * M_PROTON * n_h
+        return {"c": c, "offsets": offsets, "u": u, "w": w, "sector": s}
+
+    def environment(self, d: dict, cfg: Config | None = None):
+        """Catalogue (CGS quantities kept in ``internal``) of drawn clusters in the ambient gas
+        of the Galactic gas model, with their bubbles (``cfg``: [galaxy] and [bubble] sections;
+        default this scenario's)."""
+        cfg = self.cfg if cfg is None else cfg
+        c, offsets, w, s = d["c"], d["offsets"], d["w"], d["sector"]
+        n_h = self.ambient_density(c["x"], c["y"], c["z"], cfg.galaxy)
+        rho0 = cfg.bubble.mu * M_PROTON * n_h
         v_w = wind_speed(w["L_w"], w["Mdot"])
         age_s = c["age"] * MYR
         bub = bubble_structure(w["L_w"], w["Mdot"], v_w, w["n_sn"], age_s, rho0,
-                               eta_m=self.cfg.bubble.eta_m, e_sn=self.cfg.bubble.e_sn,
-                               rcd_over_rfs=self.cfg.bubble.rcd_over_rfs)
+                               eta_m=cfg.bubble.eta_m, e_sn=cfg.bubble.e_sn,
+                               rcd_over_rfs=cfg.bubble.rcd_over_rfs)
         cat = {
             "mass": c["mass"], "age": c["age"], "x": c["x"], "y": c["y"], "z": c["z"],
             "r_gc": c["r_gc"], "arm": c["arm"], "distance": c["distance"],
@@ -127,6 +140,10 @@ class PopulationScenario:
                     "L_tot": bub["L_tot"], "offsets": offsets, "t_sn": w["t_sn"],
                     "m_star": w["m_star"]}
         return cat, internal
+
+    def clusters(self, tid: int, rng: np.random.Generator):
+        """Catalogue of one task (CGS quantities kept in ``internal``) and per-star arrays."""
+        return self.environment(self.draw(tid, rng))
 
     def compute(self, tid: int) -> dict[str, np.ndarray]:
         cat, _ = self.clusters(tid, self.task_rng(tid))
