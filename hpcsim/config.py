@@ -469,6 +469,12 @@ class SourcesSection:
     spectra: list = _f(["H1: 1.0 2.3", "He4: 0.1 2.3"], kind="strings", doc=(
         "one string per isotope: '[class/]Species: abundance slope0 [R1 slope1 [R2 slope2 ...]]"
         " [cut R_cut]', rigidities in GV, abundance at R1 (or 1 GV), per unit momentum"))
+    from_injection: bool = _f(False, doc=(
+        "knee scenario: O-type, WR and MSC spectra (indices, R_max of Eq. 13, abundances) and "
+        "the O-type/WR budget split from this job's injection stage instead of seed Tables 2-3 "
+        "(needs knee.run_injection)"))
+    injection_turbulence: str = _f("bohm", choices=("bohm", "kraichnan", "kolmogorov"),
+                                   doc="turbulence of the injection-stage spectra used then")
 
     def check(self):
         from .propagation.sources import SpectrumSyntaxError, parse_spectra
@@ -965,7 +971,14 @@ def config_from_dict(data: dict, source: str = "", base_dir: str = ".") -> Confi
 
 def _check_cross_sections(cfg: Config):
     """Rules that involve more than one section."""
-    return None
+    if cfg.sources.from_injection and not (cfg.run.scenario == "knee"
+                                           and cfg.knee.run_injection):
+        raise ConfigError("sources.from_injection", "needs scenario = \"knee\" with "
+                          "knee.run_injection = true (the injection stage of the same job)")
+    if (cfg.sources.from_injection
+            and cfg.sources.injection_turbulence not in cfg.injection.turbulence):
+        raise ConfigError("sources.injection_turbulence", "must be one of injection.turbulence "
+                          f"{list(cfg.injection.turbulence)}")
 
 
 def load_config(path: str) -> Config:

@@ -227,3 +227,70 @@ def test_element_flux_on_every_axis_counts_the_same_particles():
     import pytest
     with pytest.raises(ValueError, match="x_kind"):
         lf.element_flux(2, tn, "momentum")
+
+
+def test_injection_stage_class_follows_the_summary():
+    """A class built from injection-stage numbers has their index, cutoff and composition
+    (abundances at equal rigidity; per unit momentum / Z, isotopes at solar fractions), and the
+    wind budget splits in proportion to the phases' CR energies."""
+    from hpcsim.propagation.source_classes import injection_stage_class, wind_budget_split
+    summ = {"gamma": np.array([-2.0, -1.8, -2.0]), "r_max": 2.0e5,
+            "abundance": np.array([0.7, 0.29, 0.01])}
+    comp = injection_stage_class(("H", "He", "O"), summ).isotopes
+    assert comp[(1, 1)].slopes == (2.0,) and comp[(2, 4)].slopes == (1.8,)
+    assert comp[(8, 16)].r_cut == 2.0e5
+    R = np.array([10.0, 1e4])
+    he = comp[(2, 4)].spectrum(R) + comp[(2, 3)].spectrum(R)
+    # per unit rigidity (x Z) the He/H ratio is the abundance ratio at R = 1 GV, x R^0.2 above
+    assert np.allclose(2 * he / comp[(1, 1)].spectrum(R),
+                       0.29 / 0.7 * R ** 0.2 * np.exp(-R / 2e5) / np.exp(-R / 2e5), rtol=1e-12)
+    assert np.allclose(wind_budget_split(1e49, 3.0, 1.0), (7.5e48, 2.5e48), rtol=1e-15)
+
+
+def test_sources_from_injection_end_to_end(tmp_path):
+    """sources.from_injection: the stellar classes are those of the job's own injection stage
+    (the knee results record them, and the O-type/WR budgets follow the phases' CR energies);
+    the SNR class stays Table 2/3.  Without an injection stage the option is refused."""
+    import pytest
+    from hpcsim.config import ConfigError
+    from test_injection_scenario import MIST
+    import os
+    if not os.path.isdir(MIST):
+        pytest.skip("MIST tracks not available (../shared/data/mist)")
+    text = SMALL.replace("run_injection = false", "run_injection = true") + f"""
+[sources]
+from_injection = true
+[injection]
+track_dir = "{os.path.abspath(MIST)}"
+n_masses = 8
+n_times = 150
+turbulence = ["bohm"]
+m_up = [105.0, 150.0]
+eta_B = [0.01]
+"""
+    cfg = small_config(text)
+    assert run(cfg, str(tmp_path / "r"), quiet=True, comm=SerialComm()) == 0
+    d, u, a = load_results(str(tmp_path / "r" / "results.h5"))
+    assert d["knee/sources_from_injection"]
+    from hpcsim.acceleration.injection import class_injection_summary
+    summ = class_injection_summary(d, "bohm")
+    for c, ic in (("o_type", "o_type"), ("wr", "wr"), ("msc", "msc_window")):
+        assert d[f"knee/class_injection/{c}/r_max"] == summ["classes"][ic]["r_max"]
+        np.testing.assert_array_equal(d[f"knee/class_injection/{c}/abundance"],
+                                      summ["classes"][ic]["abundance"])
+    e_o, e_wr = (summ["classes"][c]["cr_energy"] for c in ("o_type", "wr"))
+    p = d["knee/class_budget_power"]
+    assert p[0] == 1e49 and p[3] == 4e48
+    assert np.isclose(p[1] / p[2], e_o / e_wr, rtol=1e-12) and np.isclose(p[1] + p[2], 1e49)
+    # the stellar classes changed, the SNR class did not
+    base = tmp_path / "b"
+    assert run(small_config(text.replace("from_injection = true", "from_injection = false")),
+               str(base), quiet=True, comm=SerialComm()) == 0
+    d0 = load_results(str(base / "results.h5"))[0]
+    np.testing.assert_allclose(d0["knee/classes/snr/flux_lis"] / d0["knee/class_factors"][0],
+                               d["knee/classes/snr/flux_lis"] / d["knee/class_factors"][0],
+                               rtol=1e-12, atol=0)
+    assert not np.allclose(d0["knee/classes/wr/flux_lis"] / d0["knee/class_factors"][2],
+                           d["knee/classes/wr/flux_lis"] / d["knee/class_factors"][2])
+    with pytest.raises(ConfigError, match="from_injection"):
+        small_config(SMALL + "[sources]\nfrom_injection = true\n")

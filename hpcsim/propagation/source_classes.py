@@ -110,6 +110,37 @@ def class_injections(name: str, r_max_scale: float = 1.0, slopes=None, r_max=Non
     return SourceComposition(iso)
 
 
+#: element symbols of the injection stage -> Z
+ELEMENT_Z = {"H": 1, "He": 2, "C": 6, "N": 7, "O": 8, "Ne": 10, "Mg": 12, "Si": 14, "S": 16,
+             "Fe": 26}
+#: propagation class <- injection-stage class (hpcsim.acceleration.injection.INJECTION_CLASSES)
+FROM_INJECTION = {"o_type": "o_type", "wr": "wr", "msc": "msc_window"}
+
+
+def injection_stage_class(elements, summary_class: dict) -> SourceComposition:
+    """A stellar class from the injection stage's own results (``sources.from_injection``):
+    the Eq. 6 form R^gamma_Z exp(-R / R_max) with the element indices ``gamma`` (dN/dR ~ R^gamma,
+    gamma < 0), the class cutoff ``r_max`` [GV] (seed Eq. 13 on the all-nuclei spectrum) and
+    the abundances at equal rigidity (the class's column of Table 3 as computed) of one entry of
+    :func:`hpcsim.acceleration.injection.class_injection_summary`.  Isotopes at solar fractions
+    and per unit momentum (/ Z), as :func:`class_injections` does for the seed's tables."""
+    iso = {}
+    for sym, gam, frac in zip(elements, summary_class["gamma"], summary_class["abundance"]):
+        Z = ELEMENT_Z[sym]
+        for A, f in SOLAR_ISOTOPES.get(Z, {2 * Z: 1.0}).items():
+            iso[(Z, A)] = Injection(frac * f / Z, (-float(gam),), (),
+                                    float(summary_class["r_max"]))
+    return SourceComposition(iso)
+
+
+def wind_budget_split(total_erg_yr: float, e_o_type: float, e_wr: float) -> tuple:
+    """(O-type, WR) powers [erg/yr]: the small clusters' wind budget ``total_erg_yr`` shared in
+    proportion to the CR energies of the two phases from the injection stage (seed 001
+    Sec. III.3 gives only the total)."""
+    f = e_o_type / (e_o_type + e_wr)
+    return total_erg_yr * f, total_erg_yr * (1.0 - f)
+
+
 def power_above(comp: SourceComposition, r_min: float = 1.0, n: int = 600) -> float:
     """Kinetic power [GeV per unit of the injection normalisation] of particles above rigidity
     r_min [GV]: sum over isotopes of int E_k(p) Q(p) dp (trapezoid in ln p)."""

@@ -29,8 +29,9 @@ from ..observations import DOMINANT_A, cr_measurement, cr_to_rigidity
 from ..optimize import Evolution
 from ..propagation.nearby_source import burst_number_fractions, burst_spectra
 from ..propagation.observables import LocalFluxes, SunFluxes
-from ..propagation.source_classes import (CLASSES, LABELS, class_injections, class_weights,
-                                          fit_class_factors)
+from ..propagation.source_classes import (CLASSES, FROM_INJECTION, LABELS, class_injections,
+                                          class_weights, fit_class_factors,
+                                          injection_stage_class, wind_budget_split)
 from ..propagation.transport_fit import ELEMENTS, profile_phi, ratio_from_measurement
 from .propagation import PropagationScenario
 
@@ -69,6 +70,10 @@ class KneeScenario:
                                        points=points)
         self.n_fit = self.fit.n_tasks
         self.comps = {c: class_injections(c) for c in CLASSES}
+        self.powers = {"snr": kc.power_snr, "o_type": kc.power_o_type, "wr": kc.power_wr,
+                       "msc": kc.power_msc}
+        self._inj_reduced = None
+        self.injection_summary = None
         self.data = [self._inside_grid(ratio_from_measurement(t, cr_measurement(*t.split()),
                                                               kc.fit_x_min))
                      for t in kc.fit_data]
@@ -153,6 +158,8 @@ class KneeScenario:
             if k <= G:
                 return (f"transport fit: generation {k - 1} of {G} done, best chi2 "
                         f"{self.best_by_generation[-1]:.1f}")
+        if self.cfg.sources.from_injection:
+            self._sources_from_injection(read_task)
         chi2, phi, _ = self.score(read_task)
         i = int(np.argmin(chi2))
         self.best = {"index": i, "point": self.fit.points[i], "phi": float(phi[i]),
@@ -162,6 +169,33 @@ class KneeScenario:
         self.cls.quiet = self.quiet
         pt = ", ".join(f"{key}={v:.4g}" for key, v in self.best["point"].items())
         return f"transport fit: best chi2 {chi2[i]:.1f} at {pt}, phi={phi[i]:g} GV"
+
+    def _h_he(self, ic):
+        """Injected H/He at equal rigidity of an injection-stage class."""
+        el = list(self.injection_summary["elements"])
+        ab = self.injection_summary["classes"][ic]["abundance"]
+        return float(ab[el.index("H")] / ab[el.index("He")])
+
+    def _injection_results(self, read_task):
+        """The injection stage reduced (once per process; its tasks are all in phase 0)."""
+        if self._inj_reduced is None:
+            self._inj_reduced = self.inj.reduce(read_task, quiet=True)
+        return self._inj_reduced
+
+    def _sources_from_injection(self, read_task):
+        """O-type, WR and MSC classes from this job's injection stage (sources.from_injection):
+        their Eq. 6 indices, Eq. 13 cutoffs and abundances, and the small clusters' wind budget
+        split in proportion to the two phases' CR energies."""
+        from ..acceleration.injection import class_injection_summary
+        sc, kc = self.cfg.sources, self.cfg.knee
+        summ = class_injection_summary(self._injection_results(read_task)[0],
+                                       sc.injection_turbulence)
+        for c, ic in FROM_INJECTION.items():
+            self.comps[c] = injection_stage_class(summ["elements"], summ["classes"][ic])
+        e = {c: summ["classes"][c]["cr_energy"] for c in ("o_type", "wr")}
+        self.powers["o_type"], self.powers["wr"] = wind_budget_split(
+            kc.power_o_type + kc.power_wr, e["o_type"], e["wr"])
+        self.injection_summary = summ
 
     # -- tasks ---------------------------------------------------------------------------------
     def compute(self, tid: int) -> dict[str, np.ndarray]:
@@ -181,7 +215,7 @@ class KneeScenario:
         kc, pc = self.cfg.knee, self.cfg.propagation
         out, units = {}, {}
         if self.inj is not None:
-            o, u = self.inj.reduce(read_task, cache_dir=cache_dir, quiet=quiet)
+            o, u = self._injection_results(read_task)
             out.update(o)
             units.update(u)
 
@@ -217,9 +251,22 @@ class KneeScenario:
         self.spread = spread
         # the four classes: unit factors first, then the budget factors (energy budgets, one
         # factor from AMS-02 protons) and the fitted factors (NNLS on weight_fit_data)
-        powers = {"snr": kc.power_snr, "o_type": kc.power_o_type, "wr": kc.power_wr,
-                  "msc": kc.power_msc}
+        powers = self.powers
         w = class_weights(self.comps, powers)
+        put("knee/sources_from_injection", np.array(self.cfg.sources.from_injection),
+            "1: O-type, WR, MSC spectra from this job's injection stage; 0: seed Tables 2-3")
+        if self.injection_summary is not None:
+            for c, ic in FROM_INJECTION.items():
+                cl = self.injection_summary["classes"][ic]
+                put(f"knee/class_injection/{c}/gamma", -cl["gamma"],
+                    "1 (index of the injection per unit rigidity, per element)")
+                put(f"knee/class_injection/{c}/r_max", np.array(cl["r_max"]), "GV (Eq. 13)")
+                put(f"knee/class_injection/{c}/abundance", cl["abundance"],
+                    "1 (number fractions at equal rigidity, per element)")
+            put("knee/class_injection/elements",
+                np.array(self.injection_summary["elements"], dtype="S"), "element symbols")
+        put("knee/class_budget_power", np.array([powers[c] for c in CLASSES]),
+            f"erg/yr above 1 GV ({', '.join(CLASSES)}; the energy budgets used)")
         g = self.cls.grid(self.best["point"])
         self.r_grid_max = float(g.kinematics(1, 1).rigidity[-1])
         phib = self.best["phi"]
@@ -368,6 +415,12 @@ class KneeScenario:
                 26: "Fe"}
         lines = [f"knee: best transport point {b['index']} {b['point']} phi = {b['phi']:.2f} GV, "
                  f"chi^2 = {b['chi2']:.1f}"]
+        if self.injection_summary is not None:
+            lines.append("  stellar classes from the injection stage ("
+                         f"{self.injection_summary['turbulence']}): " + ", ".join(
+                             f"{cl} R_max {self.injection_summary['classes'][ic]['r_max']:.3g}"
+                             f" GV, H/He {self._h_he(ic):.3g}"
+                             for cl, ic in FROM_INJECTION.items()))
         wt = self.weights
         for tag in ("budget", "fit"):
             pw = ", ".join(f"{cl} {x:.2g}"
