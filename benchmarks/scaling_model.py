@@ -83,30 +83,33 @@ def fit(bench: dict, given_reduction=GIVEN_REDUCTION) -> dict:
             "given_reduction": list(given_reduction)}
 
 
-def target(name, n_real, n_sectors, nside, n_clusters, los_n_steps, costs, probe=None) -> dict:
+def _sea_chunk(probes, nside, los_n_steps, n_sea, costs):
+    """(seconds, file bytes) of one gas-column chunk: the first probe that timed one, else the
+    benchmark, scaled with pixels x line-of-sight steps per chunk (8 bytes per pixel)."""
+    steps = npix(nside) * los_n_steps / n_sea
+    for p in probes:
+        sea = [t for t in p["tasks"] if t["kind"] == "sea"]
+        if sea:
+            ref = npix(p["nside"]) * p["los_n_steps"] / p["n_sea_chunks"]
+            return sea[0]["compute_s"] * steps / ref, sea[0]["file_bytes"] * steps / ref
+    return costs["c_sea_s"] * steps / costs["pix_steps_per_sea_chunk"], 8.0 * npix(nside) / n_sea
+
+
+def target(name, n_real, n_sectors, nside, n_clusters, los_n_steps, costs, probe=None,
+           sea_probes=()) -> dict:
     """Task counts and per-task costs of a configuration (probe measurements if given)."""
     n_sea = max(1, min(16, npix(nside) // 3072))
+    c_sea, bytes_sea = _sea_chunk([p for p in (probe, *sea_probes) if p], nside, los_n_steps,
+                                  n_sea, costs)
     if probe is not None:
         pop = [t for t in probe["tasks"] if t["kind"] == "pop"]
-        sea = [t for t in probe["tasks"] if t["kind"] == "sea"]
         c_pop = sum(t["compute_s"] for t in pop) / len(pop)
         bytes_pop = sum(t["file_bytes"] for t in pop) / len(pop)
-        scale = (npix(nside) * los_n_steps / n_sea) / (npix(probe["nside"]) * probe["los_n_steps"]
-                                                       / probe["n_sea_chunks"])
-        if sea:
-            c_sea = sea[0]["compute_s"] * scale
-            bytes_sea = sea[0]["file_bytes"] * npix(nside) / npix(probe["nside"])
-        else:  # no chunk timed: the benchmark's, per pixel and step
-            c_sea = costs["c_sea_s"] * npix(nside) * los_n_steps / n_sea \
-                / costs["pix_steps_per_sea_chunk"]
-            bytes_sea = 8.0 * npix(nside) / n_sea
         source = f"probe ({os.path.basename(probe['config'])}, NSIDE {probe['nside']})"
     else:
         k = (n_clusters / n_sectors) / costs["clusters_per_pop_task"]
         c_pop, bytes_pop = costs["c_pop_s"] * k, costs["bytes_per_task"] * k
-        c_sea = costs["c_sea_s"] * npix(nside) * los_n_steps / n_sea / costs["pix_steps_per_sea_chunk"]
-        bytes_sea = 8.0 * npix(nside) / n_sea
-        source = "benchmark, scaled"
+        source = "benchmark, scaled with clusters per task"
     n_pop = n_real * n_sectors
     o_total = costs["o_per_byte_s"] * (n_pop * bytes_pop + n_sea * bytes_sea)
     return {"name": name, "n_realisations": n_real, "n_sectors": n_sectors, "nside": nside,
@@ -172,7 +175,7 @@ def main():
     paper_cl = 2243.0  # paper.toml: population.n_mean_override
     targets = [target("paper", 100, 8, 128, paper_cl, 3000, costs, probes.get("paper")),
                target("paper10x", 1000, 8, 512, paper_cl, 3000, costs,
-                      probes.get("paper10x", probes.get("paper")))]
+                      probes.get("paper10x", probes.get("paper")), list(probes.values()))]
     if "paper10x" not in probes and "paper" in probes:
         targets[1]["cost_source"] += ", population tasks at NSIDE 128 cost"
     print("fitted costs (bench %s, %d cores):" % (bench["configuration"]["config"],

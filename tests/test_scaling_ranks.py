@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, hpcsim_cmd, write_config
 from hpcsim.config import load_config
 from hpcsim.driver import run
-from hpcsim.io.results import bit_identical, load_results
+from hpcsim.io.results import bit_identical, describe_results, load_results
 from hpcsim.parallel.farm import SerialComm
 
 MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
@@ -55,6 +55,7 @@ def _check_timing(rundir, n_ranks):
     assert busy.shape == (n_ranks,)
     np.testing.assert_array_equal(busy, [r["busy_fraction"] for r in rec["ranks"]])
     assert attrs["provenance/reduction_s"] > 0 and attrs["provenance/task_phase_s"] > 0
+    assert "busy fraction per rank" in describe_results(os.path.join(rundir, "results.h5"))
     # timing stays out of the compared datasets
     assert not [k for k in data if "busy" in k or k.startswith("provenance")]
     return data
