@@ -112,11 +112,11 @@ def target(name, n_real, n_sectors, nside, n_clusters, los_n_steps, costs, probe
         source = "benchmark, scaled with clusters per task"
     n_pop = n_real * n_sectors
     o_total = costs["o_per_byte_s"] * (n_pop * bytes_pop + n_sea * bytes_sea)
+    red = costs["reduction_R0_s"] + costs["reduction_per_real_pix_s"] * n_real * npix(nside)
     return {"name": name, "n_realisations": n_real, "n_sectors": n_sectors, "nside": nside,
             "n_pop_tasks": n_pop, "n_sea_chunks": n_sea, "c_pop_s": c_pop, "c_sea_s": c_sea,
-            "rank0_overhead_total_s": o_total, "cost_source": source,
-            "reduction_s": costs["reduction_R0_s"]
-            + costs["reduction_per_real_pix_s"] * n_real * npix(nside)}
+            "rank0_overhead_total_s": o_total, "rank0_overhead_per_task_s": o_total / (n_pop + n_sea),
+            "cost_source": source, "reduction_s": red, "reduction_per_task_s": red / (n_pop + n_sea)}
 
 
 def predict(t: dict, costs: dict, ranks=RANKS) -> list[dict]:
