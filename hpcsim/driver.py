@@ -23,6 +23,7 @@ from .stars.mist import TrackDataError
 from .propagation.cross_sections import XsecDataError
 from .propagation.nuclides import NuclideError
 from .parallel.farm import FarmError, Progress, StopFlag, get_comm, run_farm
+from .parallel.timing import RankTimer, gather_timing, task_seconds, timing_summary
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -112,6 +113,8 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
 
     failure = None
     complete = True
+    timer = RankTimer()
+    t_farm = time.perf_counter()
     # a scenario may split its tasks into phases: phase k starts when every task of the
     # earlier phases is done (and written), after ``prepare_phase(k, read_task)`` on every rank
     phases = scenario.phases() if hasattr(scenario, "phases") else [range(n_tasks)]
@@ -124,15 +127,18 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
         ids = set(ids)
         todo = [t for t in pending if t in ids]
         try:
-            ok = run_farm(todo, scenario.compute, on_result, comm=comm, stop=stop)
+            ok = run_farm(todo, scenario.compute, on_result, comm=comm, stop=stop, timer=timer)
         except FarmError as exc:  # raised on rank 0 only, after every worker has stopped
             ok, failure = False, str(exc)
         ok = comm.bcast(bool(ok and failure is None), root=0)
         if not ok:
             complete = False
             break
+    timing = {"task_phase_s": time.perf_counter() - t_farm,
+              "ranks": gather_timing(comm, timer)}  # collective: every rank gets here
     code = EXIT_OK
     if comm.rank == 0:
+        log(busy_line(timing), quiet)
         if failure is not None:
             sys.stderr.write(f"hpcsim: error: {failure}\nFinished tasks are kept; fix the "
                              f"cause and continue with --resume.\n")
@@ -143,7 +149,7 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
             code = EXIT_INCOMPLETE
         else:
             try:
-                finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet)
+                finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet, timing)
             except Exception:  # report, keep the task files, and let every rank exit
                 import traceback
                 sys.stderr.write("hpcsim: error while gathering the results:\n"
@@ -152,9 +158,47 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     return comm.bcast(code, root=0)
 
 
-def finalize(cfg: Config, scenario, rd: RunDirectory, n_ranks: int, wall: float, quiet: bool):
-    """Reduce all task files in task-id order into results.h5 (atomic write)."""
+def busy_line(timing: dict) -> str:
+    """One log line: task phase [s] and each rank's busy fraction (compute / wall)."""
+    s = timing_summary(timing["ranks"])
+    return (f"task phase {timing['task_phase_s']:.1f} s; busy fraction per rank "
+            + " ".join(f"{b:.2f}" for b in s["rank_busy_fraction"])
+            + f"; rank 0 wrote {len(task_seconds(timing['ranks']))} task files in "
+            f"{s['rank_result_s'][0]:.1f} s")
+
+
+def timing_attrs(timing: dict | None, reduction_s: float) -> dict:
+    """Timing of the last invocation as results.h5 attributes (never datasets: results must
+    stay bit-identical between runs)."""
+    attrs = {"provenance/reduction_s": reduction_s}
+    if timing is not None:
+        attrs["provenance/task_phase_s"] = timing["task_phase_s"]
+        for k, v in timing_summary(timing["ranks"]).items():
+            attrs[f"provenance/{k}"] = v
+    return attrs
+
+
+def timing_record(timing: dict | None, n_ranks: int, reduction_s: float) -> dict:
+    """The content of RUNDIR/timing.json: per-rank sums and every task's compute time [s]."""
+    rec = {"n_ranks": n_ranks, "reduction_s": reduction_s}
+    if timing is not None:
+        summ = timing_summary(timing["ranks"])
+        rec["task_phase_s"] = timing["task_phase_s"]
+        rec["ranks"] = [{k[len("rank_"):]: summ[k][i].item() for k in summ}
+                        for i in range(n_ranks)]
+        rec["task_compute_s"] = {str(t): v for t, v in
+                                 sorted(task_seconds(timing["ranks"]).items())}
+    return rec
+
+
+def finalize(cfg: Config, scenario, rd: RunDirectory, n_ranks: int, wall: float, quiet: bool,
+             timing: dict | None = None):
+    """Reduce all task files in task-id order into results.h5 (atomic write); the timing of
+    this invocation (``timing``: task phase and gathered :class:`RankTimer` rows) goes into
+    attributes of results.h5 and into RUNDIR/timing.json."""
+    t0 = time.perf_counter()
     out, units = scenario.reduce(rd.read_task, cache_dir=rd.cache_dir, quiet=quiet)
+    reduction_s = time.perf_counter() - t0
     attrs = {"code_version": code_version(), "config_toml": cfg.to_toml(),
              "config_hash": cfg.physics_hash(), "scenario": scenario.name,
              "format": "hpcsim results v1",
@@ -163,7 +207,9 @@ def finalize(cfg: Config, scenario, rd: RunDirectory, n_ranks: int, wall: float,
              "provenance/wall_time_last_invocation_s": wall,
              "provenance/host": platform.node(),
              "provenance/python": platform.python_version(),
-             "provenance/numpy": np.__version__}
+             "provenance/numpy": np.__version__,
+             **timing_attrs(timing, reduction_s)}
     write_arrays_h5(rd.results_path, out, attrs, units)
-    log(f"wrote {rd.results_path}", quiet)
+    rd.write_timing(timing_record(timing, n_ranks, reduction_s))
+    log(f"wrote {rd.results_path} (reduction {reduction_s:.1f} s)", quiet)
     log(scenario.summary(out), quiet)

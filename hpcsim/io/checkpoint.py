@@ -7,6 +7,7 @@ Layout of a run directory::
     RUNDIR/tasks/task_NNNNNNN.h5   one immutable file per finished task
     RUNDIR/cache/            per-run caches (e.g. CR-sea maps), rebuilt if missing
     RUNDIR/results.h5        the gathered results, written when every task is done
+    RUNDIR/timing.json       where the time of the last invocation went (per rank, per task)
     RUNDIR/STOP              (optional) create it to make a running job stop cleanly
 
 Every file is written to a temporary name in the same directory, flushed, fsync'ed and moved
@@ -123,6 +124,7 @@ class RunDirectory:
         self.cache_dir = os.path.join(self.path, "cache")
         self.meta_path = os.path.join(self.path, "run.json")
         self.results_path = os.path.join(self.path, "results.h5")
+        self.timing_path = os.path.join(self.path, "timing.json")
         self.stop_file = os.path.join(self.path, "STOP")
 
     # -- creation and checks -------------------------------------------------------------
@@ -181,6 +183,10 @@ class RunDirectory:
         for tmp in glob.glob(os.path.join(self.path, "**", ".*.tmp.*"), recursive=True):
             os.unlink(tmp)  # leftovers of a killed writer; the final files are untouched
         return meta
+
+    def write_timing(self, record: dict):
+        """RUNDIR/timing.json (atomic): seconds per rank and per task of the last invocation."""
+        write_text_atomic(self.timing_path, json.dumps(record, indent=1) + "\n")
 
     # -- tasks ---------------------------------------------------------------------------
     def task_path(self, tid: int) -> str:

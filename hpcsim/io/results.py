@@ -44,6 +44,11 @@ def describe_results(path: str, verbose: bool = False) -> str:
              f"  created       {attrs.get('provenance/created', '?')}",
              f"  last run      {attrs.get('provenance/n_ranks_last_invocation', '?')} rank(s), "
              f"{float(attrs.get('provenance/wall_time_last_invocation_s', float('nan'))):.1f} s"]
+    if "provenance/rank_busy_fraction" in attrs:
+        busy = np.atleast_1d(attrs["provenance/rank_busy_fraction"])
+        lines.append(f"  timing        task phase {float(attrs['provenance/task_phase_s']):.1f} s, "
+                     f"reduction {float(attrs['provenance/reduction_s']):.1f} s; busy fraction "
+                     "per rank " + " ".join(f"{b:.2f}" for b in busy))
     if "population/n_clusters" in data:
         n = data["population/n_clusters"]
         lines.append(f"  realisations  {n.size}; clusters per realisation mean {n.mean():.1f} "

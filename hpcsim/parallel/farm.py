@@ -10,6 +10,8 @@ in task-id order afterwards, so results never depend on the number of ranks or t
 tasks finish.
 
 MPI is optional: without mpi4py (or without ``mpiexec``) the farm runs serially in-process.
+Each rank may pass a :class:`hpcsim.parallel.timing.RankTimer` that records the time it spends
+computing tasks, handling results and waiting (its busy fraction; never part of the results).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import time
 import traceback
 from collections import deque
 from typing import Callable
+
+from .timing import RankTimer
 
 TAG_REQUEST, TAG_TASK, TAG_STOP, TAG_RESULT, TAG_ERROR, TAG_DONE = range(1, 7)
 PREFETCH = 2
@@ -41,6 +45,9 @@ class SerialComm:
 
     def barrier(self):
         return None
+
+    def gather(self, obj, root=0):
+        return [obj]
 
     def Abort(self, code=1):  # noqa: N802 (mpi4py spelling)
         os._exit(code)
@@ -91,32 +98,41 @@ class StopFlag:
 
 def run_farm(task_ids: list[int], compute: Callable[[int], dict],
              on_result: Callable[[int, dict], None], comm=None,
-             stop: StopFlag | None = None, master_works: bool = True) -> bool:
+             stop: StopFlag | None = None, master_works: bool = True,
+             timer: RankTimer | None = None) -> bool:
     """Compute every task id once; ``on_result`` runs on rank 0 in arrival order.
 
     Returns True on rank 0 if every task was computed (False if stopped early); workers return
     True.  A task that raises on any rank becomes a :class:`FarmError` on rank 0, raised after
-    the other ranks have been told to stop.
+    the other ranks have been told to stop.  ``timer``: this rank's :class:`RankTimer`, to
+    which the time spent computing, handling results and waiting is added.
     """
     comm = comm if comm is not None else get_comm()
     stop = stop if stop is not None else StopFlag()
-    if comm.size == 1:
-        for tid in task_ids:
-            if stop:
-                return False
-            try:
-                result = compute(tid)
-            except Exception:
-                raise FarmError(f"task {tid} failed:\n{traceback.format_exc()}") from None
-            on_result(tid, result)
+    timer = timer if timer is not None else RankTimer()
+    with timer.span("wall_s"):
+        if comm.size == 1:
+            return _serial(task_ids, compute, on_result, stop, timer)
+        if comm.rank == 0:
+            return _master(list(task_ids), compute, on_result, comm, stop, master_works, timer)
+        _worker(compute, comm, timer)
         return True
-    if comm.rank == 0:
-        return _master(list(task_ids), compute, on_result, comm, stop, master_works)
-    _worker(compute, comm)
+
+
+def _serial(task_ids, compute, on_result, stop, timer):
+    for tid in task_ids:
+        if stop:
+            return False
+        try:
+            result = timer.compute(compute, tid)
+        except Exception:
+            raise FarmError(f"task {tid} failed:\n{traceback.format_exc()}") from None
+        with timer.span("result_s"):
+            on_result(tid, result)
     return True
 
 
-def _master(pending_ids, compute, on_result, comm, stop, master_works):
+def _master(pending_ids, compute, on_result, comm, stop, master_works, timer):
     """Hand out tasks on request.  A worker that already holds a task gets a second (prefetched)
     one only while more tasks are pending than there are ranks; otherwise its request waits
     until it returns a result, so the last long tasks spread over idle ranks instead of
@@ -144,7 +160,8 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works):
         handled = False
         while True:
             if block and not handled:
-                comm.Probe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status)
+                with timer.span("wait_s"):
+                    comm.Probe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status)
             elif not comm.Iprobe(source=MPI.ANY_SOURCE, tag=MPI.ANY_TAG, status=status):
                 break
             src, tag = status.Get_source(), status.Get_tag()
@@ -160,7 +177,8 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works):
             elif tag == TAG_RESULT:
                 tid, result = msg
                 held[src] -= 1
-                on_result(tid, result)
+                with timer.span("result_s"):
+                    on_result(tid, result)
                 if src in deferred:
                     deferred.remove(src)
                     answer(src)
@@ -181,11 +199,12 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works):
         if master_works and pending and not stop and error is None:
             tid = pending.popleft()
             try:
-                result = compute(tid)
+                result = timer.compute(compute, tid)
             except Exception:
                 error = FarmError(f"task {tid} failed on rank 0:\n{traceback.format_exc()}")
                 continue
-            on_result(tid, result)
+            with timer.span("result_s"):
+                on_result(tid, result)
             continue
         if finished_workers < n_workers:
             service(block=True)
@@ -194,7 +213,7 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works):
     return not pending
 
 
-def _worker(compute, comm):
+def _worker(compute, comm, timer):
     from mpi4py import MPI
 
     queue: deque = deque()
@@ -221,7 +240,7 @@ def _worker(compute, comm):
         if queue:
             tid = queue.popleft()
             try:
-                result = compute(tid)
+                result = timer.compute(compute, tid)
             except Exception:
                 comm.send((tid, traceback.format_exc()), dest=0, tag=TAG_ERROR)
                 stopped = True
@@ -234,7 +253,8 @@ def _worker(compute, comm):
             continue
         if outstanding == 0:
             break
-        comm.Probe(source=0, tag=MPI.ANY_TAG, status=status)
+        with timer.span("wait_s"):
+            comm.Probe(source=0, tag=MPI.ANY_TAG, status=status)
         handle(status.Get_tag(), comm.recv(source=0, tag=status.Get_tag()))
     comm.send(None, dest=0, tag=TAG_DONE)
 

@@ -257,7 +257,7 @@ class CocoonsScenario:
         for mod in SEA_MODELS:
             if not quiet:
                 sys.stderr.write(f"[hpcsim] CR-sea maps ({mod}) ...\n")
-            sea[mod] = cr_sea_maps(cfg.sky.nside, e, mats["gamma"], mats["nu"], mod, None,
+            sea[mod] = cr_sea_maps(cfg.sky.nside, e, mats["gamma"], mats["nu"], mod,
                                    e_p=e_p, species=cfg.sky.cr_sea_species, n_h=n_h)
         return sea
 

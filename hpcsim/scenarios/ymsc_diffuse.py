@@ -378,7 +378,7 @@ class DiffuseScenario(PopulationScenario):
             if not quiet:
                 sys.stderr.write(f"[hpcsim] CR-sea maps ({model} model, NSIDE {sky.nside}) ...\n")
             sea[model] = cr_sea_maps(sky.nside, self.e_out, self.matrices_sea["gamma"],
-                                     self.matrices_sea["nu"], model, None, e_p=self.e_p,
+                                     self.matrices_sea["nu"], model, e_p=self.e_p,
                                      species=sky.cr_sea_species, n_h=n_h)
         return sea
 

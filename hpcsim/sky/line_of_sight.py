@@ -20,19 +20,17 @@ CR-sea intensity (CONVENTIONS.md, emission interface), for a spatially constant 
 for the gamma-ray and the all-flavour neutrino rate matrices A (hpcsim.interactions.matrices).
 The seed's factor 3 for IceCube's flavour composition is NOT applied here (downstream choice).
 
-Cache: :func:`cr_sea_maps` stores N_H, the per-H-atom emissivities and the maps in one HDF5
-file named by a SHA-256 of every input (grids, matrices, model, gas parameters, geometry,
-quadrature), written atomically (temporary file in the same directory, flush, fsync,
-os.replace; :func:`hpcsim.io.checkpoint.atomic_path`), and reused when present.
+Pure functions: arrays in, arrays out, no files.  :func:`column_cache_key` and
+:func:`cr_sea_cache_key` name a result by a SHA-256 of every input (grids, matrices, model, gas
+parameters, geometry, quadrature); the file cache that uses them lives with the run directory
+(:mod:`hpcsim.io.cache`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 
-import h5py
 import healpy as hp
 import numpy as np
 
@@ -122,35 +120,14 @@ def column_density_chunk(nside, n_chunks, chunk, **kw):
     return column_density(l[lo:hi], b[lo:hi], **kw)
 
 
-def cached_column_density_map(nside, cache_dir, s_max_kpc=S_MAX_KPC, n_steps=N_STEPS,
-                              r0_kpc=R_SUN_GC_KPC, z_sun_kpc=Z_SUN_KPC):
-    """:func:`column_density_map`, stored once per geometry in ``cache_dir`` (atomic write) and
-    shared by the CR-sea models.  ``cache_dir`` None: no cache."""
-    kw = dict(s_max_kpc=s_max_kpc, n_steps=n_steps, r0_kpc=r0_kpc, z_sun_kpc=z_sun_kpc)
-    if cache_dir is None:
-        return column_density_map(nside, **kw)
+def column_cache_key(nside, s_max_kpc=S_MAX_KPC, n_steps=N_STEPS, r0_kpc=R_SUN_GC_KPC,
+                     z_sun_kpc=Z_SUN_KPC) -> tuple[str, str]:
+    """(SHA-256 key, JSON description) of :func:`column_density_map` with these arguments: the
+    gas column depends on the geometry and the quadrature only, so both CR-sea models share it."""
     meta = json.dumps({"v": LOS_VERSION, "gas": GAS_MODEL_VERSION, "nside": int(nside),
-                       **{k: float(v) for k, v in kw.items()}}, sort_keys=True)
-    key = hashlib.sha256(meta.encode()).hexdigest()
-    path = os.path.join(cache_dir, f"column_{key[:24]}.h5")
-    if os.path.exists(path):
-        try:
-            with h5py.File(path, "r") as f:
-                if f.attrs.get("key") == key:
-                    return f["N_H"][()]
-        except (OSError, KeyError):
-            pass  # unreadable: recompute
-    n_h = column_density_map(nside, **kw)
-    from ..io.checkpoint import atomic_path
-
-    os.makedirs(cache_dir, exist_ok=True)
-    with atomic_path(path) as tmp:
-        with h5py.File(tmp, "w") as f:
-            f.create_dataset("N_H", data=n_h)
-            f["N_H"].attrs["units"] = "cm^-2"
-            f.attrs["key"] = key
-            f.attrs["meta"] = meta
-    return n_h
+                       "s_max_kpc": float(s_max_kpc), "n_steps": float(n_steps),
+                       "r0_kpc": float(r0_kpc), "z_sun_kpc": float(z_sun_kpc)}, sort_keys=True)
+    return hashlib.sha256(meta.encode()).hexdigest(), meta
 
 
 def emissivity_per_h(e_p, A, model, species="nucleon"):
@@ -174,7 +151,10 @@ def sea_intensity_map(n_h, eps):
     return np.asarray(n_h, dtype=float)[:, None] * np.asarray(eps, dtype=float)[None, :]
 
 
-def _cache_key(nside, e_p, e_out, A_gamma, A_nu, model, species, s_max_kpc, n_steps, r0, zs):
+def cr_sea_cache_key(nside, e_p, e_out, A_gamma, A_nu, model, species="nucleon",
+                     s_max_kpc=S_MAX_KPC, n_steps=N_STEPS, r0=R_SUN_GC_KPC, zs=Z_SUN_KPC) -> str:
+    """SHA-256 of every input of :func:`cr_sea_maps` (except a given ``n_h``, which must be the
+    column map of the same geometry)."""
     h = hashlib.sha256()
     meta = {"v": LOS_VERSION, "nside": int(nside), "model": cr_sea.resolve_model(model),
             "species": species, "s_max": float(s_max_kpc), "n_steps": int(n_steps),
@@ -187,68 +167,34 @@ def _cache_key(nside, e_p, e_out, A_gamma, A_nu, model, species, s_max_kpc, n_st
     return h.hexdigest()
 
 
-def cr_sea_maps(nside, e_out, A_gamma, A_nu, model, cache_dir, *, e_p, species="nucleon",
+def cr_sea_maps(nside, e_out, A_gamma, A_nu, model, *, e_p, species="nucleon",
                 s_max_kpc=S_MAX_KPC, n_steps=N_STEPS, r0_kpc=R_SUN_GC_KPC, z_sun_kpc=Z_SUN_KPC,
                 n_h=None):
-    """CR-sea gamma and neutrino intensity maps, computed once and cached in HDF5.
+    """CR-sea gamma and neutrino intensity maps.
 
     ``n_h``: the gas column map [cm^-2] if already known (e.g. computed in parallel tasks by
-    :func:`column_density_chunk`); otherwise it is computed (and cached) here.
+    :func:`column_density_chunk`); otherwise it is computed here.
 
     Parameters: nside (HEALPix, RING); e_out [n_e] GeV; A_gamma, A_nu [n_p, n_e]
     cm^3 s^-1 GeV^-1 on the proton grid ``e_p`` [GeV] (keyword, required); model: CR-sea model
-    name (:mod:`hpcsim.galaxy.cr_sea`, "lower"/"upper" = seed 000 bounds); cache_dir: directory
-    of the cache (created if needed; None = no cache).
+    name (:mod:`hpcsim.galaxy.cr_sea`, "lower"/"upper" = seed 000 bounds).
 
     Returns dict: ``N_H`` [npix] cm^-2; ``eps_gamma``, ``eps_nu`` [n_e] GeV^-1 s^-1 sr^-1 per H;
-    ``I_gamma``, ``I_nu`` [npix, n_e] GeV^-1 cm^-2 s^-1 sr^-1; ``e_out``; ``key`` (hash);
-    ``path`` (cache file or None); ``from_cache`` (bool).
+    ``I_gamma``, ``I_nu`` [npix, n_e] GeV^-1 cm^-2 s^-1 sr^-1; ``e_out`` [GeV].
     """
     e_out = np.asarray(e_out, dtype=float)
     A_gamma = np.asarray(A_gamma, dtype=float)
     A_nu = np.asarray(A_nu, dtype=float)
     if A_gamma.shape != (np.size(e_p), e_out.size) or A_nu.shape != A_gamma.shape:
         raise ValueError("A_gamma and A_nu must have shape [len(e_p), len(e_out)]")
-    key = _cache_key(nside, e_p, e_out, A_gamma, A_nu, model, species, s_max_kpc, n_steps,
-                     r0_kpc, z_sun_kpc)
-    path = None
-    if cache_dir is not None:
-        os.makedirs(cache_dir, exist_ok=True)
-        path = os.path.join(cache_dir, f"cr_sea_{key[:24]}.h5")
-        if os.path.exists(path):
-            try:
-                with h5py.File(path, "r") as f:
-                    if f.attrs.get("key") == key:
-                        out = {k: f[k][()] for k in ("N_H", "eps_gamma", "eps_nu", "I_gamma",
-                                                      "I_nu", "e_out")}
-                        out.update(key=key, path=path, from_cache=True)
-                        return out
-            except (OSError, KeyError):
-                pass  # unreadable cache: recompute and overwrite atomically
     if n_h is None:
-        n_h = cached_column_density_map(nside, cache_dir, s_max_kpc=s_max_kpc, n_steps=n_steps,
-                                        r0_kpc=r0_kpc, z_sun_kpc=z_sun_kpc)
+        n_h = column_density_map(nside, s_max_kpc=s_max_kpc, n_steps=n_steps, r0_kpc=r0_kpc,
+                                 z_sun_kpc=z_sun_kpc)
     eps_g = emissivity_per_h(e_p, A_gamma, model, species)
     eps_n = emissivity_per_h(e_p, A_nu, model, species)
-    out = {"N_H": n_h, "eps_gamma": eps_g, "eps_nu": eps_n,
-           "I_gamma": sea_intensity_map(n_h, eps_g), "I_nu": sea_intensity_map(n_h, eps_n),
-           "e_out": e_out}
-    if path is not None:
-        from ..io.checkpoint import atomic_path
-
-        with atomic_path(path) as tmp:
-            with h5py.File(tmp, "w") as f:
-                for k, v in out.items():
-                    f.create_dataset(k, data=np.asarray(v, dtype=np.float64))
-                f.attrs["key"] = key
-                f.attrs["nside"] = int(nside)
-                f.attrs["model"] = cr_sea.resolve_model(model)
-                f.attrs["species"] = species
-                f.attrs["units"] = ("N_H cm^-2; eps GeV^-1 s^-1 sr^-1 per H atom; "
-                                    "I GeV^-1 cm^-2 s^-1 sr^-1; e_out GeV")
-                f.flush()
-    out.update(key=key, path=path, from_cache=False)
-    return out
+    return {"N_H": np.asarray(n_h, dtype=np.float64), "eps_gamma": eps_g, "eps_nu": eps_n,
+            "I_gamma": sea_intensity_map(n_h, eps_g), "I_nu": sea_intensity_map(n_h, eps_n),
+            "e_out": e_out}
 
 
 def masked_region_spectra(intensity_map, nside, regions, exclude=None):
