@@ -1,20 +1,24 @@
 """Scenario "knee": seed 001 Sec. IV — SNRs, O-type and WR winds and massive-star-cluster winds
 propagated to Earth (Figs. 8-10), with the injection stage of Secs. II-III in the same job.
 
-Phase 0 (one task each, any order):
-* the seed-001 injection grid (:class:`~.stellar_injection.InjectionScenario`), if
-  ``knee.run_injection``;
-* the transport grid: the [propagation] scan (D0, delta, eta, R_h, delta_h, v_A ...) with a
-  Z <= ``fit_z_max`` network injected by the SNR class, each point scored against B/C and B/O
-  (``knee.fit_data``) with phi profiled (:mod:`hpcsim.propagation.transport_fit`).
-Phase 1 (after every phase-0 task is done and written; :meth:`prepare_phase`):
-* the four source classes (:mod:`hpcsim.propagation.source_classes`) propagated with the best
+Phases (each starts when the previous one's task files are written; :meth:`prepare_phase` sets
+its tasks, on every rank and after every resume, from the task files alone):
+* phase 0: the seed-001 injection grid (:class:`~.stellar_injection.InjectionScenario`), if
+  ``knee.run_injection``, and the first transport points: the whole [propagation] scan
+  (``fit_method = "grid"``) or the first generation of the differential evolution
+  (:mod:`hpcsim.optimize`), each a Z <= ``fit_z_max`` network injected by the SNR class and
+  scored against B/C and B/O (``knee.fit_data``) with phi profiled
+  (:mod:`hpcsim.propagation.transport_fit`);
+* phases 1 ... de_generations: one generation of the evolution each;
+* last phase: the four source classes (:mod:`hpcsim.propagation.source_classes`; the stellar
+  ones from the injection stage with ``sources.from_injection``) propagated with the best
   transport point on the [propagation] grid (H ... Ni), one task per class (linearity).
-Reduction: the class weights from their energy budgets (power above 1 GV), one factor from the
-AMS-02 proton flux at ``norm_rigidity``; element spectra per class and total, LIS and modulated
-with the best phi; the nearby Type Ia SNR (:mod:`hpcsim.propagation.nearby_source`); the seed's
-claims as numbers (dominant classes, hardening and knee rigidities, H/He at the knee, Mg/Si/S and
-Fe slopes with and without the Type Ia source).
+Reduction: class factors from the energy budgets (power above 1 GV, one factor from the AMS-02
+proton flux at ``norm_rigidity``) and fitted to the p, He, C, O fluxes (NNLS), the one of
+``knee.class_weights`` used; element spectra per class and total, LIS and modulated with the
+best phi; the nearby Type Ia SNR (:mod:`hpcsim.propagation.nearby_source`); the seed's claims as
+numbers (dominant classes, hardening and knee rigidities, H/He at the knee, Mg/Si/S and Fe
+slopes with and without the Type Ia source).
 """
 
 from __future__ import annotations
