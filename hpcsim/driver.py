@@ -107,8 +107,10 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     stop = StopFlag(rd.stop_file)
     stop.install()
 
-    def on_result(tid, result):
+    def write(tid, result):  # on the rank that computed the task: nothing large goes to rank 0
         rd.write_task(tid, result, chash)
+
+    def on_result(tid, _written):  # rank 0: the task's file is already written
         progress.update()
 
     failure = None
@@ -127,7 +129,8 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
         ids = set(ids)
         todo = [t for t in pending if t in ids]
         try:
-            ok = run_farm(todo, scenario.compute, on_result, comm=comm, stop=stop, timer=timer)
+            ok = run_farm(todo, scenario.compute, on_result, comm=comm, stop=stop, timer=timer,
+                          write=write)
         except FarmError as exc:  # raised on rank 0 only, after every worker has stopped
             ok, failure = False, str(exc)
         ok = comm.bcast(bool(ok and failure is None), root=0)
@@ -163,8 +166,8 @@ def busy_line(timing: dict) -> str:
     s = timing_summary(timing["ranks"])
     return (f"task phase {timing['task_phase_s']:.1f} s; busy fraction per rank "
             + " ".join(f"{b:.2f}" for b in s["rank_busy_fraction"])
-            + f"; rank 0 wrote {len(task_seconds(timing['ranks']))} task files in "
-            f"{s['rank_result_s'][0]:.1f} s")
+            + f"; {len(task_seconds(timing['ranks']))} task files written by the ranks that "
+            "computed them (" + " ".join(f"{x:.1f}" for x in s["rank_result_s"]) + " s)")
 
 
 def timing_attrs(timing: dict | None, reduction_s: float) -> dict:

@@ -57,6 +57,34 @@ def test_farm_computes_every_task_once():
 
 
 @pytest.mark.mpi(min_size=2)
+def test_farm_ranks_write_their_own_results():
+    """With ``write``, each task is written exactly once, by the rank that computed it, before
+    rank 0 records it; rank 0 receives no result (on_result gets None), so nothing large travels
+    to it; every rank takes part."""
+    from mpi4py import MPI
+    comm = MPI.COMM_WORLD
+    written = []
+    got = []
+    big = 200_000  # 1.6 MB per result: sent to rank 0 it would go by rendezvous
+
+    def write(t, r):
+        assert r["v"].size == big and r["v"][0] == t
+        written.append(t)
+
+    ok = run_farm(list(range(40)), lambda t: {"v": np.full(big, float(t))},
+                  lambda t, r: got.append((t, r)), comm=comm, write=write)
+    by_rank = comm.gather(written, root=0)
+    if comm.rank == 0:
+        assert ok
+        flat = [t for w in by_rank for t in w]
+        assert sorted(flat) == list(range(40))  # each task written once
+        assert sorted(t for t, _ in got) == list(range(40))
+        assert all(r is None for _, r in got)
+        assert all(len(w) > 0 for w in by_rank[1:])  # the workers wrote their own tasks
+    comm.barrier()
+
+
+@pytest.mark.mpi(min_size=2)
 @pytest.mark.parametrize("scenario", ["ymsc_population", "ymsc_diffuse"])
 def test_one_vs_two_ranks_bit_identical(scenario):
     from mpi4py import MPI

@@ -146,13 +146,13 @@ def run_block(cfg, rundir: str, block: int, n_blocks: int, resume: bool = False,
     stop = StopFlag(rd.stop_file)
     stop.install()
 
-    def on_result(tid, result):
+    def write(tid, result):  # on the rank that computed the task
         rd.write_task(tid, result, chash)
-        progress.update()
 
     failure = None
     try:
-        complete = run_farm(pending, scenario.compute, on_result, comm=comm, stop=stop)
+        complete = run_farm(pending, scenario.compute, lambda tid, _: progress.update(),
+                            comm=comm, stop=stop, write=write)
     except FarmError as exc:
         complete, failure = False, str(exc)
     code = EXIT_OK

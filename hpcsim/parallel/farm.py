@@ -1,9 +1,13 @@
 """Master/worker task farm on mpi4py with dynamic self-scheduling.
 
-Rank 0 is the master.  It owns the list of pending task ids, hands one to whichever rank asks
-(workers keep ``PREFETCH`` requests outstanding so they never wait for a busy master), receives
-the results and passes them to ``on_result`` (which writes the checkpoint).  The master computes
-tasks too: alone when run with one rank, and between servicing messages when run with several.
+Rank 0 is the master.  It owns the list of pending task ids and hands one to whichever rank asks
+(workers keep ``PREFETCH`` requests outstanding so they never wait for a busy master).  With a
+``write`` callback every rank writes the results of the tasks it computed itself (a checkpoint
+file on the shared file system) and sends rank 0 only the task id, so nothing large travels to
+rank 0 and a worker never waits for a busy master to receive a big message; rank 0's
+``on_result(tid, None)`` then only records completion.  Without ``write`` the results travel to
+rank 0 and ``on_result(tid, result)`` gets them.  The master computes tasks too: alone when run
+with one rank, and between servicing messages when run with several.
 
 Nothing here reduces results: every task's output is stored under its id and the scenario reduces
 in task-id order afterwards, so results never depend on the number of ranks or the order in which
@@ -99,8 +103,12 @@ class StopFlag:
 def run_farm(task_ids: list[int], compute: Callable[[int], dict],
              on_result: Callable[[int, dict], None], comm=None,
              stop: StopFlag | None = None, master_works: bool = True,
-             timer: RankTimer | None = None) -> bool:
+             timer: RankTimer | None = None,
+             write: Callable[[int, dict], None] | None = None) -> bool:
     """Compute every task id once; ``on_result`` runs on rank 0 in arrival order.
+
+    ``write(tid, result)``: if given, called on the rank that computed the task (before rank 0
+    hears of it), and ``on_result`` receives ``None`` instead of the result.
 
     Returns True on rank 0 if every task was computed (False if stopped early); workers return
     True.  A task that raises on any rank becomes a :class:`FarmError` on rank 0, raised after
@@ -112,19 +120,31 @@ def run_farm(task_ids: list[int], compute: Callable[[int], dict],
     timer = timer if timer is not None else RankTimer()
     with timer.span("wall_s"):
         if comm.size == 1:
-            return _serial(task_ids, compute, on_result, stop, timer)
+            return _serial(task_ids, compute, on_result, stop, timer, write)
         if comm.rank == 0:
-            return _master(list(task_ids), compute, on_result, comm, stop, master_works, timer)
-        _worker(compute, comm, timer)
+            return _master(list(task_ids), compute, on_result, comm, stop, master_works, timer,
+                           write)
+        _worker(compute, comm, timer, write)
         return True
 
 
-def _serial(task_ids, compute, on_result, stop, timer):
+def _run_task(compute, write, timer, tid):
+    """Compute a task on this rank; with ``write``, write its result here too (the time counts
+    as result handling) and return None, so that only the task id travels to rank 0."""
+    result = timer.compute(compute, tid)
+    if write is None:
+        return result
+    with timer.span("result_s"):
+        write(tid, result)
+    return None
+
+
+def _serial(task_ids, compute, on_result, stop, timer, write=None):
     for tid in task_ids:
         if stop:
             return False
         try:
-            result = timer.compute(compute, tid)
+            result = _run_task(compute, write, timer, tid)
         except Exception:
             raise FarmError(f"task {tid} failed:\n{traceback.format_exc()}") from None
         with timer.span("result_s"):
@@ -132,7 +152,7 @@ def _serial(task_ids, compute, on_result, stop, timer):
     return True
 
 
-def _master(pending_ids, compute, on_result, comm, stop, master_works, timer):
+def _master(pending_ids, compute, on_result, comm, stop, master_works, timer, write=None):
     """Hand out tasks on request.  A worker that already holds a task gets a second (prefetched)
     one only while more tasks are pending than there are ranks; otherwise its request waits
     until it returns a result, so the last long tasks spread over idle ranks instead of
@@ -199,7 +219,7 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works, timer):
         if master_works and pending and not stop and error is None:
             tid = pending.popleft()
             try:
-                result = timer.compute(compute, tid)
+                result = _run_task(compute, write, timer, tid)
             except Exception:
                 error = FarmError(f"task {tid} failed on rank 0:\n{traceback.format_exc()}")
                 continue
@@ -213,7 +233,7 @@ def _master(pending_ids, compute, on_result, comm, stop, master_works, timer):
     return not pending
 
 
-def _worker(compute, comm, timer):
+def _worker(compute, comm, timer, write=None):
     from mpi4py import MPI
 
     queue: deque = deque()
@@ -240,7 +260,7 @@ def _worker(compute, comm, timer):
         if queue:
             tid = queue.popleft()
             try:
-                result = timer.compute(compute, tid)
+                result = _run_task(compute, write, timer, tid)
             except Exception:
                 comm.send((tid, traceback.format_exc()), dest=0, tag=TAG_ERROR)
                 stopped = True

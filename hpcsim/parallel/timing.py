@@ -23,8 +23,9 @@ import numpy as np
 class RankTimer:
     """Seconds one rank spent in the farm (summed over every call of ``run_farm``).
 
-    compute_s: inside ``compute(task)``; result_s: inside ``on_result`` (rank 0 only: writing
-    the checkpoints); wait_s: blocked until a message arrives; wall_s: from entering to leaving
+    compute_s: inside ``compute(task)``; result_s: handling results (each rank writing the
+    checkpoints of its own tasks, or rank 0's ``on_result`` when results travel to it);
+    wait_s: blocked until a message arrives; wall_s: from entering to leaving
     the farm.  The rest of wall_s is message handling (pickling, sending, receiving).
     task_s: compute seconds of each task id computed on this rank.
     """
