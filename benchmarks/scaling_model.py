@@ -10,9 +10,9 @@ Wall time on P ranks of a ymsc_diffuse run with N = N_pop + N_sea tasks:
 * c_pop, c_sea [s]: compute time of one population task (a realisation x sector) and of one
   gas-column chunk.  The first term spreads all work over P ranks (rank 0 computes between
   messages, so its spare time counts); it assumes tasks small enough to balance.
-* o [s]: what rank 0 spends on every task besides computing (receiving and unpickling the
-  result, writing and fsync'ing its checkpoint, answering the next request).  Rank 0 does it
-  for every task, serially: T_farm >= N o, whatever P.
+* o [s]: what rank 0 spends on every task besides computing: answering a request and
+  recording the finished id (every rank writes its own task files, so no result travels to
+  rank 0).  Rank 0 does it for every task, serially: T_farm >= N o, whatever P.
 * c_longest: no run is shorter than its longest task.
 * R [s]: the serial reduction on rank 0 (masks, region spectra, maps over every realisation).
   Efficiency E(P) = T(1) / (P T(P)).
@@ -20,9 +20,9 @@ Wall time on P ranks of a ymsc_diffuse run with N = N_pop + N_sea tasks:
 Calibration (fit):
 * From the benchmark JSON (``benchmarks/bench_scaling.py``): S = wall - task phase - reduction
   of the 1-rank run; o = (rank-0 wall - compute - wait) / N in the multi-rank run with the most
-  ranks not exceeding the cores (oversubscribed runs time-share the cores); o is split into a
-  cost per byte of task file (o = o_byte x file bytes: the per-message latency is taken as
-  negligible against unpickling and writing, intra-node).  c_pop, c_sea, R from the 1-rank run.
+  ranks not exceeding the cores (oversubscribed runs time-share the cores), taken per message
+  (it includes rank 0 writing its own tasks' files, an upper bound).  c_pop, c_sea, R from
+  the 1-rank run.
 * Target configurations: c_pop, c_sea and the result size per task from ``probe_tasks.py``
   (single tasks of the target configuration computed on this machine, variants included), or,
   without a probe, the benchmark's c_pop scaled with clusters per task and c_sea with
@@ -111,7 +111,9 @@ def target(name, n_real, n_sectors, nside, n_clusters, los_n_steps, costs, probe
         c_pop, bytes_pop = costs["c_pop_s"] * k, costs["bytes_per_task"] * k
         source = "benchmark, scaled with clusters per task"
     n_pop = n_real * n_sectors
-    o_total = costs["o_per_byte_s"] * (n_pop * bytes_pop + n_sea * bytes_sea)
+    # every rank writes its own task files (in the parallel work); rank 0 only answers a
+    # request and records an id per task: a cost per message, not per byte
+    o_total = costs["o_per_task_s"] * (n_pop + n_sea)
     red = costs["reduction_R0_s"] + costs["reduction_per_real_pix_s"] * n_real * npix(nside)
     return {"name": name, "n_realisations": n_real, "n_sectors": n_sectors, "nside": nside,
             "n_pop_tasks": n_pop, "n_sea_chunks": n_sea, "c_pop_s": c_pop, "c_sea_s": c_sea,
