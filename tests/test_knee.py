@@ -133,6 +133,10 @@ def test_knee_end_to_end_and_tools(tmp_path):
     for name in ("fig8_classes", "fig9_groups", "fig10_typeia"):
         assert png_size(tmp_path / "f" / f"{name}.png")[0] > 800
     assert "knee of p" in (tmp_path / "f" / "knee_claims.txt").read_text()
+    from hpcsim.io.results import describe_results
+    txt = describe_results(str(tmp_path / "r" / "results.h5"))
+    i = int(d["knee/fit/best_index"])
+    assert f"knee fit      chi2 {d['knee/fit/chi2'][i]:.1f}" in txt and "class powers" in txt
 
 
 def test_evolution_fit_replays_the_search(tmp_path):

@@ -36,6 +36,30 @@ def load_results(path: str) -> tuple[dict[str, np.ndarray], dict[str, str], dict
     return data, units, attrs
 
 
+def _knee_lines(data) -> list[str]:
+    """Headline of a knee results file: best transport point, class powers, the knee."""
+    if "knee/fit/best_index" not in data:
+        return []
+    i = int(data["knee/fit/best_index"])
+    keys = [k.split("/")[-1] for k in data if k.startswith("knee/fit/spread_1/")]
+    unit = {"D0": " cm^2/s", "R_h": " GV", "v_alfven": " km/s", "halo_height": " kpc",
+            "v_conv0": " km/s", "dv_conv_dz": " km/s/kpc"}
+    pt = ", ".join(f"{k}={float(data[f'knee/fit/{k}'][i]):.4g}{unit.get(k, '')}"
+                   for k in sorted(keys) if np.ptp(data[f"knee/fit/{k}"]) > 0)
+    out = [f"  knee fit      chi2 {float(data['knee/fit/chi2'][i]):.1f} at point {i}: {pt}, "
+           f"phi {float(data['knee/phi']):.2f} GV"]
+    for tag in ("budget", "fit"):
+        pw = data.get(f"knee/weights_{tag}/power")
+        if pw is not None:
+            out.append(f"  class powers  ({tag}) SNR, O-type, WR, MSC: "
+                       + ", ".join(f"{x:.2g}" for x in pw)
+                       + f" erg/yr; flux chi2 {float(data[f'knee/weights_{tag}/chi2']):.1f}")
+    if "knee/claims/knee_rigidity" in data:
+        out.append(f"  knee of p     {float(data['knee/claims/knee_rigidity']):.3g} GV; p/He "
+                   f"there {float(data['knee/claims/h_he_at_knee']):.2f}")
+    return out
+
+
 def describe_results(path: str, verbose: bool = False) -> str:
     data, units, attrs = load_results(path)
     lines = [f"{path}", f"  scenario      {attrs.get('scenario', '?')}",
@@ -70,6 +94,7 @@ def describe_results(path: str, verbose: bool = False) -> str:
         if steps is not None:
             lines.append(f"    solver: {int(np.sum(steps))} steps over {steps.size} species, "
                          f"{int(np.sum(conv))}/{conv.size} converged")
+    lines += _knee_lines(data)
     for name in sorted(k for k in data if k.startswith("emission/ratios/")):
         lines.append(f"  {name[len('emission/ratios/'):]:40s} {np.ravel(data[name])} "
                      f"{units[name]}")
