@@ -140,6 +140,8 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
     timing = {"task_phase_s": time.perf_counter() - t_farm,
               "ranks": gather_timing(comm, timer)}  # collective: every rank gets here
     code = EXIT_OK
+    # scenarios with ``parallel_reduce`` reduce on every rank (rank 0 writes results.h5)
+    shared = getattr(scenario, "parallel_reduce", False) and comm.size > 1
     if comm.rank == 0:
         log(busy_line(timing), quiet)
         if failure is not None:
@@ -150,14 +152,17 @@ def run(cfg: Config, rundir: str, resume: bool = False, quiet: bool = False, com
             log(f"stopped before the end; continue with: hpcsim run {cfg.source or 'CONFIG'} "
                 f"-o {rd.path} --resume")
             code = EXIT_INCOMPLETE
-        else:
-            try:
-                finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet, timing)
-            except Exception:  # report, keep the task files, and let every rank exit
-                import traceback
+    go = comm.bcast(code == EXIT_OK and complete, root=0)
+    if go and (comm.rank == 0 or shared):
+        try:
+            finalize(cfg, scenario, rd, comm.size, time.time() - t_start, quiet, timing,
+                     comm=comm if shared else None)
+        except Exception:  # report, keep the task files, and let every rank exit
+            import traceback
+            if comm.rank == 0:
                 sys.stderr.write("hpcsim: error while gathering the results:\n"
                                  + traceback.format_exc())
-                code = EXIT_FAILURE
+            code = EXIT_FAILURE
     return comm.bcast(code, root=0)
 
 
@@ -195,12 +200,19 @@ def timing_record(timing: dict | None, n_ranks: int, reduction_s: float) -> dict
 
 
 def finalize(cfg: Config, scenario, rd: RunDirectory, n_ranks: int, wall: float, quiet: bool,
-             timing: dict | None = None):
-    """Reduce all task files in task-id order into results.h5 (atomic write); the timing of
+             timing: dict | None = None, comm=None):
+    """Reduce all task files in task-id order into results.h5 (atomic write; with ``comm`` the
+    scenario's reduction runs on every rank and rank 0 writes); the timing of
     this invocation (``timing``: task phase and gathered :class:`RankTimer` rows) goes into
     attributes of results.h5 and into RUNDIR/timing.json."""
     t0 = time.perf_counter()
-    out, units = scenario.reduce(rd.read_task, cache_dir=rd.cache_dir, quiet=quiet)
+    if comm is not None:  # every rank takes part; only rank 0 gets the results
+        out, units = scenario.reduce(rd.read_task, cache_dir=rd.cache_dir, quiet=quiet,
+                                     comm=comm)
+        if comm.rank != 0:
+            return
+    else:
+        out, units = scenario.reduce(rd.read_task, cache_dir=rd.cache_dir, quiet=quiet)
     reduction_s = time.perf_counter() - t0
     attrs = {"code_version": code_version(), "config_toml": cfg.to_toml(),
              "config_hash": cfg.physics_hash(), "scenario": scenario.name,

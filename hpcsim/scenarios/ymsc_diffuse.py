@@ -460,7 +460,48 @@ class DiffuseScenario(PopulationScenario):
                         self._sea_cache[key] = sr[(mod, m, r)]
         return det, mask, sc, sr
 
-    def reduce(self, read_task, cache_dir=None, quiet=True):
+    #: the per-realisation part of the reduction runs on every rank (driver passes ``comm``)
+    parallel_reduce = True
+
+    def reduce(self, read_task, cache_dir=None, quiet=True, comm=None):
+        """Masks, region spectra, variant table and maps of every realisation, then quartiles,
+        totals and ratios.  With ``comm`` (every rank calls it) rank k reduces realisations
+        k, k + size, ...; their rows are copied into rank 0's arrays, so the result is the same
+        bit for bit for any number of ranks (no sum crosses ranks); other ranks return
+        (None, None)."""
+        if comm is None or comm.size == 1:
+            st = self._reduce_rows(read_task, quiet, range(self.cfg.run.n_realisations))
+        else:
+            import traceback
+            rank, size = comm.rank, comm.size
+            try:
+                st = self._reduce_rows(read_task, quiet or rank != 0,
+                                       range(rank, self.cfg.run.n_realisations, size))
+                payload = (None, {k: st[k] for k in ROW_KEYS})
+            except Exception:  # every rank reaches the gather: no rank waits for a dead one
+                st, payload = None, (traceback.format_exc(), None)
+            parts = comm.gather(payload, root=0)
+            if rank != 0:
+                return None, None
+            errors = [f"rank {k}: {e}" for k, (e, _) in enumerate(parts) if e is not None]
+            if errors:
+                raise RuntimeError("reduction failed on " + "\n".join(errors))
+            for k in range(1, size):
+                _copy_rows(st, parts[k][1], np.arange(k, self.cfg.run.n_realisations, size))
+        out, units = st["out"], st["units"]
+        self._store(out, units, st["sc"], st["sea"], st["sea_r"], st["in_region"], st["maps"],
+                    st["n_detected"], st["masked_frac"])
+        self._store_variants(out, units, st["tab"], st["names"])
+        for r in REGIONS:
+            out[f"emission/shell_gas/column_fraction/{r}"] = st["shell_frac"][r]
+            units[f"emission/shell_gas/column_fraction/{r}"] = (
+                "1 (gas column of the clusters' swept-up shells / CR-sea gas column N_H, summed "
+                "over the region's pixels; per realisation)")
+        return out, units
+
+    def _reduce_rows(self, read_task, quiet, mine):
+        """The per-realisation rows of the reduction for the realisations ``mine`` (the other
+        rows stay zero) and what the final step needs."""
         out, units = super().reduce(read_task)
         cfg, sky = self.cfg, self.cfg.sky
         nside, n_real, nE = sky.nside, cfg.run.n_realisations, self.e_out.size
@@ -487,7 +528,7 @@ class DiffuseScenario(PopulationScenario):
                for v in names for g in self.regimes}
         maps = {}
         n_h_map = sea[SEA_MODELS[0]]["N_H"]
-        for real in range(n_real):
+        for real in mine:
             parts = [read_task(real * self.n_sectors + s) for s in range(self.n_sectors)]
             geom = self._geometry(parts)
             shell = self._shell_map(geom, npix)
@@ -521,14 +562,9 @@ class DiffuseScenario(PopulationScenario):
                         maps[(m, g)] = to_intensity(dense, nside) / (nu_div if m == "nu" else 1.0)
                     maps[("mask", g)] = mask
             self._reduce_variants(real, parts, geom, shell, sea, in_region, tab)
-        self._store(out, units, sc, sea, sea_r, in_region, maps, n_detected, masked_frac)
-        self._store_variants(out, units, tab, names)
-        for r in REGIONS:
-            out[f"emission/shell_gas/column_fraction/{r}"] = shell_frac[r]
-            units[f"emission/shell_gas/column_fraction/{r}"] = (
-                "1 (gas column of the clusters' swept-up shells / CR-sea gas column N_H, summed "
-                "over the region's pixels; per realisation)")
-        return out, units
+        return {"out": out, "units": units, "sc": sc, "sea": sea, "sea_r": sea_r,
+                "in_region": in_region, "maps": maps, "n_detected": n_detected,
+                "masked_frac": masked_frac, "shell_frac": shell_frac, "tab": tab, "names": names}
 
     def _reduce_variants(self, real, parts, geom, shell, sea, in_region, tab):
         geoms = {}
@@ -691,6 +727,19 @@ class DiffuseScenario(PopulationScenario):
         lines.append(format_variant_table(self.table, [BASELINE] + [vp["name"] for vp in
                                                                      self.plan], self.regimes))
         return "\n".join(lines)
+
+
+#: per-realisation arrays of the reduction (rows indexed by realisation)
+ROW_KEYS = ("sc", "sea_r", "n_detected", "masked_frac", "shell_frac", "tab")
+
+
+def _copy_rows(dst: dict, src: dict, rows) -> None:
+    """dst[...][rows] = src[...][rows] through nested dicts of arrays (rows of realisations)."""
+    for k, v in src.items():
+        if isinstance(v, dict):
+            _copy_rows(dst[k], v, rows)
+        elif isinstance(v, np.ndarray):
+            dst[k][rows] = v[rows]
 
 
 def format_variant_table(table, names, regimes, mod="lower") -> str:
