@@ -97,6 +97,40 @@ def test_one_vs_two_ranks_bit_identical(scenario):
 
 
 @pytest.mark.mpi(min_size=2)
+def test_reduction_failing_on_a_worker_is_reported_without_a_hang(monkeypatch):
+    """The diffuse scenario reduces on every rank: an error on rank 1 during the reduction ends
+    the run on every rank with exit 1 (reported by rank 0), keeps the task files, and a resume
+    with the error gone writes the results without recomputing any task."""
+    from mpi4py import MPI
+    from hpcsim.scenarios.ymsc_diffuse import DiffuseScenario
+    comm = MPI.COMM_WORLD
+    cfg = config_from_dict({"run": {"seed": 5, "n_realisations": 3, "n_sectors": 2,
+                                    "scenario": "ymsc_diffuse"},
+                            "population": {"n_mean_override": 200.0},
+                            "sky": {"nside": 8, "los_n_steps": 200}})
+    base = _shared_tmpdir(comm)
+    rows = DiffuseScenario._reduce_rows
+
+    def broken(self, read_task, quiet, mine):
+        if comm.rank == 1:
+            raise ValueError("injected reduction failure")
+        return rows(self, read_task, quiet, mine)
+
+    monkeypatch.setattr(DiffuseScenario, "_reduce_rows", broken)
+    assert run(cfg, os.path.join(base, "r"), quiet=True, comm=comm) == 1
+    assert not os.path.exists(os.path.join(base, "r", "results.h5"))
+    monkeypatch.setattr(DiffuseScenario, "_reduce_rows", rows)
+    assert run(cfg, os.path.join(base, "r"), resume=True, quiet=True, comm=comm) == 0
+    timing = None
+    if comm.rank == 0:
+        import json
+        with open(os.path.join(base, "r", "timing.json")) as fh:
+            timing = json.load(fh)
+        assert timing.get("task_compute_s", {}) == {}  # nothing recomputed on resume
+    comm.barrier()
+
+
+@pytest.mark.mpi(min_size=2)
 def test_variant_table_one_vs_two_ranks_bit_identical():
     """Variants of every stage (count, redraw, environment, source, sky) on 1 and 2 ranks."""
     from mpi4py import MPI
