@@ -85,6 +85,14 @@ def test_advected_fraction_consistent():
     pm = 1e6
     fr = wts.advected_luminosity_fraction(pm, "bohm")
     assert 1.0 < fr < 1.5  # relativistic gas: eps ~ 3 P -> (3/4) * ... ; between 1 and 1.5
+    # ... and equal to (3/2) I_E / I_P computed here by adaptive quadrature (independent of the
+    # module's Simpson rule): I_P = int beta S dln p, I_E = int (T/p) S dln p from p_inj
+    from hpcsim.constants import M_PROTON_GEV as m
+    lo, hi = np.log(wts.P_INJ_DEFAULT), np.log(100.0 * pm)
+    S = lambda x: float(wts.cutoff_shape(np.exp(x) / pm, "bohm"))  # noqa: E731
+    i_p = quad(lambda x: np.exp(x) / np.hypot(np.exp(x), m) * S(x), lo, hi, limit=400)[0]
+    i_e = quad(lambda x: (np.hypot(np.exp(x), m) - m) / np.exp(x) * S(x), lo, hi, limit=400)[0]
+    assert fr == pytest.approx(1.5 * i_e / i_p, rel=1e-6)
     Kp = wts.f_ts_norm(MDOT, VW, RTS, pm, "bohm", xi_cr=0.1, norm="pressure")
     Kf = wts.f_ts_norm(MDOT, VW, RTS, pm, "bohm", xi_cr=0.1 * fr, norm="flux")
     assert Kp == pytest.approx(Kf, rel=1e-10)

@@ -29,6 +29,8 @@ def small_injection_config(**kw):
 
 @pytest.fixture(scope="module")
 def injection_results(tmp_path_factory):
+    # the MIST grid is large third-party data, never committed; ../shared/data/mist has it on
+    # these machines and in CI, and a user without it is told why these tests did not run
     if not os.path.isdir(MIST):
         pytest.skip("MIST tracks not available (../shared/data/mist)")
     out = tmp_path_factory.mktemp("inj") / "run"

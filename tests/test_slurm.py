@@ -26,6 +26,9 @@ import pytest
 from conftest import ROOT, write_config
 from hpcsim.io.results import bit_identical, load_results
 
+# Opt-in: the test installs Debian packages and starts daemons, so only the Slurm phase of
+# tools/test.sh (which sets HPCSIM_SLURM_TEST=1 and runs this file alone) runs it; the serial
+# phase must not start a second private Slurm.
 if os.environ.get("HPCSIM_SLURM_TEST") != "1":
     pytest.skip("real-Slurm test: tools/test.sh runs it (HPCSIM_SLURM_TEST=1; needs root and "
                 "apt-get)", allow_module_level=True)
@@ -219,7 +222,7 @@ def _read(path) -> str:
 @pytest.fixture(scope="module")
 def slurm(tmp_path_factory):
     why = _why_not()
-    if why:
+    if why:  # no root, no apt-get or no network: a real Slurm cannot be set up here (-rs shows it)
         pytest.skip(why)
     cluster = Slurm(tmp_path_factory.mktemp("slurm"))
 
