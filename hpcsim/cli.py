@@ -194,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from .propagation.cross_sections import XsecDataError
+    from .stars.mist import TrackDataError
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -203,11 +205,7 @@ def main(argv=None) -> int:
     except FileNotFoundError as exc:
         sys.stderr.write(f"hpcsim: error: {exc}\n")
         return 2
-    except Exception as exc:  # missing data sets: their message says how to obtain them
-        from .propagation.cross_sections import XsecDataError
-        from .stars.mist import TrackDataError
-        if not isinstance(exc, (TrackDataError, XsecDataError)):
-            raise
+    except (TrackDataError, XsecDataError) as exc:  # their message says how to get the data
         sys.stderr.write(f"hpcsim: error: {exc}\n")
         return 2
     except BrokenPipeError:  # output piped into e.g. `head`

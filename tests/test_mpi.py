@@ -111,10 +111,10 @@ def test_reduction_failing_on_a_worker_is_reported_without_a_hang(monkeypatch):
     base = _shared_tmpdir(comm)
     rows = DiffuseScenario._reduce_rows
 
-    def broken(self, read_task, quiet, mine):
+    def broken(self, read_task, quiet, mine, **kw):
         if comm.rank == 1:
             raise ValueError("injected reduction failure")
-        return rows(self, read_task, quiet, mine)
+        return rows(self, read_task, quiet, mine, **kw)
 
     monkeypatch.setattr(DiffuseScenario, "_reduce_rows", broken)
     assert run(cfg, os.path.join(base, "r"), quiet=True, comm=comm) == 1

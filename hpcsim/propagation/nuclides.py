@@ -37,6 +37,8 @@ T_FOLD_YR = 1.0e4  # PROPAGATION.md: nuclei with t1/2 < 1e4 yr are folded into t
 ELEMENT_SYMBOLS = ("n", "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al",
                    "Si", "P", "S", "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co",
                    "Ni", "Cu", "Zn")
+#: element symbol -> Z
+ELEMENT_Z = {s: z for z, s in enumerate(ELEMENT_SYMBOLS) if z}
 
 
 class NuclideError(ValueError):

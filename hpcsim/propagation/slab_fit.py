@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import least_squares, nnls
 
+from .nuclides import ELEMENT_Z
 from .observables import LocalFluxes
 from .sources import Injection, SourceComposition
 from .weighted_slab import Cocoon, SlabNetwork, SlabTransport
@@ -39,7 +40,6 @@ SOLAR_ISOTOPES = {
     "Si": {(14, 28): 0.9223, (14, 29): 0.0468, (14, 30): 0.0309},
     "Fe": {(26, 54): 0.0585, (26, 56): 0.9175, (26, 57): 0.0212, (26, 58): 0.0028},
 }
-ELEMENT_Z = {"C": 6, "N": 7, "O": 8, "Ne": 10, "Mg": 12, "Si": 14, "Fe": 26}
 
 
 def group_compositions(groups, slope: float) -> list[SourceComposition]:

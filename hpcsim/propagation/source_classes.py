@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..constants import AMU_GEV, ERG_PER_GEV
+from .nuclides import ELEMENT_Z
 from .sources import Injection, SourceComposition
 
 CLASSES = ("snr", "o_type", "wr", "msc")
@@ -110,9 +111,6 @@ def class_injections(name: str, r_max_scale: float = 1.0, slopes=None, r_max=Non
     return SourceComposition(iso)
 
 
-#: element symbols of the injection stage -> Z
-ELEMENT_Z = {"H": 1, "He": 2, "C": 6, "N": 7, "O": 8, "Ne": 10, "Mg": 12, "Si": 14, "S": 16,
-             "Fe": 26}
 #: propagation class <- injection-stage class (hpcsim.acceleration.injection.INJECTION_CLASSES)
 FROM_INJECTION = {"o_type": "o_type", "wr": "wr", "msc": "msc_window"}
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .nuclides import ELEMENT_Z as ELEMENTS  # symbol -> Z (knee.py imports it from here)
 from .observables import LocalFluxes
 
-ELEMENTS = {"H": 1, "He": 2, "Li": 3, "Be": 4, "B": 5, "C": 6, "N": 7, "O": 8, "F": 9,
-            "Ne": 10, "Na": 11, "Mg": 12, "Al": 13, "Si": 14, "P": 15, "S": 16, "Fe": 26}
 
 
 @dataclass(frozen=True)

@@ -476,7 +476,8 @@ class DiffuseScenario(PopulationScenario):
             rank, size = comm.rank, comm.size
             try:
                 st = self._reduce_rows(read_task, quiet or rank != 0,
-                                       range(rank, self.cfg.run.n_realisations, size))
+                                       range(rank, self.cfg.run.n_realisations, size),
+                                       population=rank == 0)
                 payload = (None, {k: st[k] for k in ROW_KEYS})
             except Exception:  # every rank reaches the gather: no rank waits for a dead one
                 st, payload = None, (traceback.format_exc(), None)
@@ -499,10 +500,11 @@ class DiffuseScenario(PopulationScenario):
                 "over the region's pixels; per realisation)")
         return out, units
 
-    def _reduce_rows(self, read_task, quiet, mine):
+    def _reduce_rows(self, read_task, quiet, mine, population=True):
         """The per-realisation rows of the reduction for the realisations ``mine`` (the other
-        rows stay zero) and what the final step needs."""
-        out, units = super().reduce(read_task)
+        rows stay zero) and what the final step needs (``population``: also the population
+        stage's datasets, which only the rank that writes results.h5 needs)."""
+        out, units = super().reduce(read_task) if population else ({}, {})
         cfg, sky = self.cfg, self.cfg.sky
         nside, n_real, nE = sky.nside, cfg.run.n_realisations, self.e_out.size
         nu_div = cfg.emission.nu_flavour_divisor
