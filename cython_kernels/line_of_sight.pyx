@@ -13,20 +13,29 @@ model = 0: constant density params[0] [cm^-3] (test mode).
 model = 1: the Ferriere gas model (params unused).
 """
 
-from libc.math cimport exp, sqrt, cos, sin, fabs, pow
+from libc.math cimport exp, sqrt, cos, sin, fabs, log, pow
 
 cdef double DEG = 3.141592653589793 / 180.0
 cdef double R_F = 8.5
+# rotations of the inner-Galaxy frames (Ferriere, Gillard & Jean 2007): computed once here, not
+# at every point of every line of sight
+cdef double C70 = cos(70.0 * DEG), S70 = sin(70.0 * DEG)
+cdef double CA = cos(13.5 * DEG), SA = sin(13.5 * DEG)
+cdef double CB = cos(20.0 * DEG), SB = sin(20.0 * DEG)
+cdef double CT = cos(48.5 * DEG), ST = sin(48.5 * DEG)
 
 
-cdef inline double n_gas(double x, double y, double z, const double[::1] p) noexcept nogil:
-    """n_HI + 2 n_H2 [cm^-3] at Galactocentric x, y, z [kpc] (hpcsim.galaxy.gas)."""
-    cdef double R = sqrt(x * x + y * y), zpc = z * 1e3, q, a, g1, g2, e3, n_h2, n_hi
-    cdef double X, Y, Z, c, s, xc, yc, ac, cmz, ca, sa, cb, sb, ct, st, xd, yd, zd, ad, disc
+cdef inline double n_gas(double x, double y, double z) noexcept nogil:
+    """n_HI + 2 n_H2 [cm^-3] at Galactocentric x, y, z [kpc] (hpcsim.galaxy.gas).  Outside
+    3 kpc (R/R_F)^0.58 is one exp(0.58 ln q) and the two H2 factors share one exp."""
+    cdef double R = sqrt(x * x + y * y), zpc = z * 1e3, q, qa, t, a, g1, g2, e3, n_h2, n_hi
+    cdef double X, Y, Z, xc, yc, ac, cmz, xd, yd, zd, ad, disc
     if R >= 3.0:
         q = R / R_F
-        n_h2 = (0.58 * pow(q, -0.58) * exp(-((R - 4.5) * (R - 4.5) - (R_F - 4.5) * (R_F - 4.5)) / (2.9 * 2.9))
-                * exp(-(zpc / (81.0 * pow(q, 0.58))) * (zpc / (81.0 * pow(q, 0.58)))))
+        qa = exp(0.58 * log(q))
+        t = zpc / (81.0 * qa)
+        n_h2 = 0.58 / qa * exp(-((R - 4.5) * (R - 4.5) - (R_F - 4.5) * (R_F - 4.5)) / (2.9 * 2.9)
+                               - t * t)
         a = q if q > 1.0 else 1.0
         g1 = exp(-(zpc / (127.0 * a)) * (zpc / (127.0 * a)))
         g2 = exp(-(zpc / (318.0 * a)) * (zpc / (318.0 * a)))
@@ -38,21 +47,13 @@ cdef inline double n_gas(double x, double y, double z, const double[::1] p) noex
     X = -x * 1e3
     Y = -y * 1e3
     Z = z * 1e3
-    c = cos(70.0 * DEG)
-    s = sin(70.0 * DEG)
-    xc = (X + 50.0) * c + (Y - 50.0) * s
-    yc = -(X + 50.0) * s + (Y - 50.0) * c
+    xc = (X + 50.0) * C70 + (Y - 50.0) * S70
+    yc = -(X + 50.0) * S70 + (Y - 50.0) * C70
     ac = sqrt(xc * xc + 6.25 * yc * yc)
     cmz = exp(-pow((ac - 125.0) / 137.0, 4))
-    ca = cos(13.5 * DEG)
-    sa = sin(13.5 * DEG)
-    cb = cos(20.0 * DEG)
-    sb = sin(20.0 * DEG)
-    ct = cos(48.5 * DEG)
-    st = sin(48.5 * DEG)
-    xd = X * cb * ct - Y * (sa * sb * ct - ca * st) - Z * (ca * sb * ct + sa * st)
-    yd = -X * cb * st + Y * (sa * sb * st + ca * ct) + Z * (ca * sb * st - sa * ct)
-    zd = X * sb + Y * sa * cb + Z * ca * cb
+    xd = X * CB * CT - Y * (SA * SB * CT - CA * ST) - Z * (CA * SB * CT + SA * ST)
+    yd = -X * CB * ST + Y * (SA * SB * ST + CA * CT) + Z * (CA * SB * ST - SA * CT)
+    zd = X * SB + Y * SA * CB + Z * CA * CB
     ad = sqrt(xd * xd + 9.61 * yd * yd)
     disc = exp(-pow((ad - 1200.0) / 438.0, 4))
     n_h2 = 150.0 * cmz * exp(-(zpc / 18.0) * (zpc / 18.0)) + 4.8 * disc * exp(-(zd / 42.0) * (zd / 42.0))
@@ -92,6 +93,6 @@ def column_density(const double[::1] l_rad, const double[::1] b_rad, double s_ma
                     x = s * cb * cl - r0_kpc
                     y = s * cb * sl
                     z = s * sb + z_sun_kpc
-                    acc = acc + n_gas(x, y, z, params)
+                    acc = acc + n_gas(x, y, z)
             out[i] = acc * ds
     return out_arr

@@ -183,9 +183,13 @@ class CosmicRaysSection:
     d_ism_delta: float = _f(1.0 / 3.0, lo=0.0, hi=1.0, doc="its energy slope")
     evap_coeff: float = _f(2.0e-4, unit="Msun yr^-1", lo=0.0, hi=1.0,
                            doc="shell evaporation rate at eta_m L=1e37 erg/s, n=10, 1 Myr")
-    n_r: int = _f(64, lo=8, hi=4096, doc="radial nodes per zone of the r integral")
+    n_r: int = _f(25, lo=5, hi=4097, doc="radial nodes per zone of the r integral (odd: the "
+                                         "cells are paired for the Richardson step)")
 
     def check(self):
+        if self.n_r % 2 == 0:
+            raise ConfigError("cosmic_rays.n_r", f"must be odd (the radial cells are paired for "
+                              f"the Richardson step), got {self.n_r}")
         allowed = ("kolmogorov", "kraichnan", "bohm")
         if not self.regimes or any(r not in allowed for r in self.regimes) \
                 or len(set(self.regimes)) != len(self.regimes):

@@ -430,8 +430,11 @@ def test_kernel_matches_reference(regime):
     assert np.all(c["W"][[0, 3]] == 0.0)
     assert c["W"][2].max() > 0  # TS at the shell: emits
     assert np.all(c["W"][4:].max(axis=1) > 0)
+    # zone = (beta cz - (beta - 1) Ez) / den differences Ez against cz: one ulp of a node's exp
+    # (NumPy's and libm's may differ by one) is amplified by beta, ~1e8 at the top energies for
+    # the batch's R_ts = 0.5 pc cluster, hence 1e-9 rather than 1e-12
     for key in ("W", "phi_gamma", "phi_nu"):
-        np.testing.assert_allclose(c[key], n[key], rtol=1e-10, atol=0)
+        np.testing.assert_allclose(c[key], n[key], rtol=1e-9, atol=0)
     # every SN recipe: kernel = reference
     for rule in sn.SN_RULES:
         for prof in sn.SN_PROFILES:
@@ -440,7 +443,7 @@ def test_kernel_matches_reference(regime):
                           sn_profile=prof, sn_volume_kind=vol, esc_coeff=2.0, **cl)
                 a = ce.cluster_fluxes(e_p, {}, dist, **kw)
                 b = ce.cluster_fluxes(e_p, {}, dist, backend="numpy", **kw)
-                np.testing.assert_allclose(a["W"], b["W"], rtol=1e-10, atol=0)
+                np.testing.assert_allclose(a["W"], b["W"], rtol=1e-9, atol=0)
     # bit-reproducible and independent of the batch composition
     again = ce.cluster_fluxes(e_p, mats, dist, regime=regime, sn_dt=sn_dt, sn_offsets=off, **cl)
     assert np.array_equal(again["W"], c["W"])
@@ -462,7 +465,7 @@ def test_kernel_against_bruteforce_integration(regime):
     prep = ce.prepare_clusters(MDOT, VW, RTS, RCD, RFS, AGE, 0.1 * LW, RHO0, regime)
     W, st = ce.cluster_content(e_p, wts.d_ism(e_p), MDOT, VW, RTS, RCD, RFS, prep["N_b"],
                                prep["n_sh"], prep["k_ts"], prep["p_max"], np.zeros(0),
-                               np.zeros(2, np.int64), regime, r_c=PC, n_r=64)
+                               np.zeros(2, np.int64), regime, r_c=PC, n_r=65)
     assert st[0] == 0
     # brute force
     zones = [np.geomspace(PC, RTS, 60001), np.geomspace(RTS, RCD, 60001),
@@ -490,10 +493,85 @@ def test_kernel_radial_convergence(regime):
     args = (e_p, wts.d_ism(e_p), cl["mdot"], cl["v_w"], cl["r_ts"], cl["r_cd"], cl["r_fs"],
             prep["N_b"], prep["n_sh"], prep["k_ts"], prep["p_max"], sn_dt, off, regime)
     k_sn = sn.sn_spectrum_norm()
-    W64, _ = ce.cluster_content(*args, n_r=64, k_sn=k_sn)
-    W1k, _ = ce.cluster_content(*args, n_r=1024, k_sn=k_sn)
+    W64, _ = ce.cluster_content(*args, n_r=25, k_sn=k_sn)
+    W1k, _ = ce.cluster_content(*args, n_r=1025, k_sn=k_sn)
     big = W1k > 1e-6 * W1k.max(axis=1, keepdims=True)
     np.testing.assert_allclose(W64[big], W1k[big], rtol=1e-4)
+
+
+def _transport_args(regime, n=8, seed=11, n_p=65):
+    cl, _, _, _ = _batch(n=n, seed=seed)
+    e_p = np.logspace(0, 8, n_p)
+    prep = ce.prepare_clusters(cl["mdot"], cl["v_w"], cl["r_ts"], cl["r_cd"], cl["r_fs"],
+                               cl["age"], cl["eta_m_L_tot"], cl["rho_0"], regime)
+    return (e_p, wts.d_ism(e_p), cl["mdot"], cl["v_w"], prep["r_ts"], cl["r_cd"], cl["r_fs"],
+            prep["N_b"], prep["n_sh"], regime)
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_radial_rule_is_fourth_order(regime):
+    """The Richardson step cancels the h^2 error of the log-linear cells: halving the cells
+    divides the error of G by 4-16 (>= 3.5 asserted; ~16 where the integrands are smooth on the
+    grid), and the default n_r = 25 is within 1e-4 of a 4097-node sum for G and 1e-2 for VG."""
+    args = _transport_args(regime)
+    ref = ce.cluster_transport(*args, r_c=PC, n_r=4097)
+    ok = (ref[2] == 0) | (ref[2] == 4)
+
+    def err(n_r, q):
+        x = ce.cluster_transport(*args, r_c=PC, n_r=n_r)[q]
+        return np.max(np.abs(x[ok] / ref[q][ok] - 1.0))
+    assert err(13, 0) / err(25, 0) > 3.5
+    assert err(25, 0) < 1e-4
+    assert err(25, 1) < 1e-2
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_zone_sums_stop_only_below_double_precision(regime, monkeypatch):
+    """Stopping a zone sum once a pair of cells adds < TAIL_TOL of it changes nothing that
+    double precision can see (reference with and without the stop)."""
+    args = _transport_args(regime, n=6, n_p=33)
+    with_stop = ce.cluster_transport(*args, r_c=PC, backend="numpy")
+    monkeypatch.setattr(ce, "TAIL_TOL", 0.0)
+    full = ce.cluster_transport(*args, r_c=PC, backend="numpy")
+    for a, b in zip(with_stop[:2], full[:2]):
+        np.testing.assert_allclose(a, b, rtol=1e-15, atol=0)
+
+
+def test_cell_rule_exact_for_exponentials_at_any_slope():
+    """A cell of exp(l), l linear, is exact whether it uses the difference or the series."""
+    for d in (-30.0, -0.3, -0.0999, -1e-3, 0.0, 1e-9, 0.05, 0.0999, 0.1, 2.0, 40.0):
+        l0 = np.array([1.7])
+        du = 0.37
+        exact = du * np.exp(l0) * (np.expm1(d) / d if d != 0.0 else 1.0)
+        got = ce._cell(du, np.exp(l0), np.exp(l0 + d), l0, l0 + d)
+        np.testing.assert_allclose(got, exact, rtol=4e-15)
+
+
+def test_even_radial_node_count_is_refused():
+    args = _transport_args("bohm", n=4, n_p=5)
+    for backend in ("cython", "numpy"):
+        with pytest.raises(ValueError, match="odd"):
+            ce.cluster_transport(*args, r_c=PC, n_r=64, backend=backend)
+
+
+def test_shock_moments_converged_and_confinement_is_a_fixed_point():
+    """Simpson on 401 nodes = 40001 nodes to 1e-9; the bisection of p_max stops at its fixed
+    point, so it equals 200 plain bisection steps bit for bit."""
+    pm = np.geomspace(1e2, 1e7, 40)
+    for regime in REGIMES:
+        a = wts.shock_spectrum_moments(pm, regime)
+        b = wts.shock_spectrum_moments(pm, regime, n=40001)
+        np.testing.assert_allclose(a, b, rtol=1e-9)
+    B, u, R = np.geomspace(1e-6, 1e-3, 7), np.full(7, 7e7), np.geomspace(1e18, 1e20, 7)
+    w, L_c = 0.5, PC
+    ln_pstar = np.log(3.0 * u * R / (C_LIGHT * L_c ** (1.0 - w))) / w + np.log(E_CHARGE * B / GEV)
+    lo = ln_pstar.copy()
+    hi = np.maximum(ln_pstar, (w * ln_pstar + np.log(wts.M_PROTON_GEV)) / (1.0 + w)) + 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        pos = w * (mid - ln_pstar) + np.log(wts.proton_beta(np.exp(mid))) > 0
+        hi, lo = np.where(pos, mid, hi), np.where(pos, lo, mid)
+    assert np.array_equal(wts._solve_confinement(B, u, R, w, L_c), np.exp(0.5 * (lo + hi)))
 
 
 def test_kernel_rejects_bad_offsets():

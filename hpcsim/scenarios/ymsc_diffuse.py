@@ -86,6 +86,13 @@ def col_sums(w, phi) -> np.ndarray:
     return np.array([np.sum(w * phi[:, j]) for j in range(phi.shape[1])])
 
 
+def col_sums_rows(a, rows) -> np.ndarray:
+    """sum over the rows ``rows`` of every column of ``a``, column by column (each one
+    contiguous pairwise sum, see :func:`col_sums`)."""
+    a = np.asarray(a)
+    return np.array([np.sum(a[rows, j]) for j in range(a.shape[1])])
+
+
 def col_means(a) -> np.ndarray:
     """Mean over rows of every column, column by column (see :func:`col_sums`)."""
     a = np.asarray(a)
@@ -423,42 +430,82 @@ class DiffuseScenario(PopulationScenario):
         """Gas column of the clusters' shells [cm^-2] per pixel (each shell on its disc)."""
         return np.bincount(geom["pix"], weights=geom["shell_NH"][geom["hit"]], minlength=npix)
 
-    def _row(self, cfg, geom, phi, f100, shell_map, sea, in_region, regions_, cols):
+    def _sea_base_sums(self, sea, mod, m, r, sky, cols, in_region):
+        """Column sums of the CR-sea map over the region's pixels (gamma rays: outside the
+        inner-plane mask) and their number (cached: the same for every realisation)."""
+        inner = (sky.inner_l_max, sky.inner_b_max, sky.inner_symmetric) if m == "gamma" else ()
+        key = (mod, m, r, inner, tuple(cols.tolist()))
+        if key not in self._sea_cache:
+            base = in_region[r] & ~self._inner(sky) if m == "gamma" else in_region[r]
+            I = self._sea_columns(sea, mod, m, cols)
+            self._sea_cache[key] = (col_sums_rows(I, np.flatnonzero(base)), int(base.sum()))
+        return self._sea_cache[key]
+
+    def _row(self, cfg, geom, phi, f100, shell_map, sea, in_region, regions_, cols,
+             want_mask=False):
         """One realisation under the masks of ``cfg``: detections, mask, region spectra of the
         unresolved clusters and of the CR sea on the grid columns ``cols[m]`` (phi[m] holds
-        exactly those columns)."""
+        exactly those columns).  The gamma-ray CR-sea mean over a masked region is the cached
+        sum over the region outside the inner mask minus the sum over the resolved clusters'
+        discs there (a few pixels), not a new pass over the map."""
         sky = cfg.sky
         nu_div = cfg.emission.nu_flavour_divisor
         npix = shell_map.size
         det = masks.detected_cfg(f100, geom["theta"], sky)
-        mask = self._inner(sky).copy()
+        inner = self._inner(sky)
+        res_pix = np.zeros(0, dtype=np.int64)
         if sky.mask_resolved and det.any():
-            mask[geom["pix"][det[geom["hit"]]]] = True
+            res_pix = np.unique(geom["pix"][det[geom["hit"]]])
+            res_pix = res_pix[~inner[res_pix]]  # discs' pixels not already masked
+        # the mask on the clusters' disc pixels only (the full map is built where needed);
+        # per-geometry lookups are cached in ``geom`` (shared by regimes and variants)
+        pix = geom["pix"]
+        ikey = ("inner_pix", sky.inner_l_max, sky.inner_b_max, sky.inner_symmetric)
+        if ikey not in geom:
+            geom[ikey] = inner[pix]
+        masked_on_pix = geom[ikey]
+        if res_pix.size:
+            on = np.zeros(npix, dtype=bool)
+            on[res_pix] = True
+            masked_on_pix = masked_on_pix | on[pix]
+        mask = None
         factor = None
         if sky.sea_exclude_shells:
             n_h = sea[SEA_MODELS[0]]["N_H"]
             factor = np.maximum(1.0 - shell_map / np.where(n_h > 0, n_h, 1.0), 0.0)
+            mask = inner.copy()
+            mask[res_pix] = True
         sc, sr = {}, {}
         for r in regions_:
             for m in ("gamma", "nu"):
-                keep = in_region[r] & ~mask if m == "gamma" else in_region[r]
+                region = in_region[r]
+                if ("region_pix", r) not in geom:
+                    geom[("region_pix", r)] = region[pix]
+                region_pix = geom[("region_pix", r)]
+                keep_pix = region_pix & ~masked_on_pix if m == "gamma" else region_pix
                 div = nu_div if m == "nu" else 1.0
-                w = np.bincount(geom["hit"], weights=keep[geom["pix"]].astype(float),
+                extra = res_pix[region[res_pix]] if m == "gamma" else res_pix[:0]
+                w = np.bincount(geom["hit"], weights=keep_pix.astype(float),
                                 minlength=geom["counts"].size) * geom["inv_n"]
-                omega = keep.sum() * (4.0 * np.pi / npix)
-                sc[(m, r)] = col_sums(w, phi[m]) / omega / div
                 for mod in SEA_MODELS:
-                    key = (mod, m, r, bytes(np.packbits(keep)), tuple(cols[m].tolist()))
-                    if factor is None and key in self._sea_cache:
-                        sr[(mod, m, r)] = self._sea_cache[key]
-                        continue
-                    I = self._sea_columns(sea, mod, m, cols[m])[keep]
                     if factor is not None:
-                        I = I * factor[keep][:, None]
-                    sr[(mod, m, r)] = col_means(I) / div
-                    if factor is None and m == "nu":
-                        self._sea_cache[key] = sr[(mod, m, r)]
-        return det, mask, sc, sr
+                        keep = region & ~mask if m == "gamma" else region
+                        I = self._sea_columns(sea, mod, m, cols[m])[keep] * factor[keep][:, None]
+                        sr[(mod, m, r)] = col_means(I) / div
+                        n = int(keep.sum())
+                        continue
+                    total, n = self._sea_base_sums(sea, mod, m, r, sky, cols[m], in_region)
+                    if extra.size:
+                        I = self._sea_columns(sea, mod, m, cols[m])
+                        total, n = total - col_sums_rows(I, extra), n - extra.size
+                    sr[(mod, m, r)] = total / n / div
+                omega = n * (4.0 * np.pi / npix)
+                sc[(m, r)] = col_sums(w, phi[m]) / omega / div
+        if want_mask:
+            mask = inner.copy()
+            mask[res_pix] = True
+        masked_frac = (int(inner.sum()) + res_pix.size) / npix
+        return det, mask, masked_frac, sc, sr
 
     #: the per-realisation part of the reduction runs on every rank (driver passes ``comm``)
     parallel_reduce = True
@@ -476,20 +523,20 @@ class DiffuseScenario(PopulationScenario):
             rank, size = comm.rank, comm.size
             try:
                 st = self._reduce_rows(read_task, quiet or rank != 0,
-                                       range(rank, self.cfg.run.n_realisations, size),
-                                       population=rank == 0)
-                payload = (None, {k: st[k] for k in ROW_KEYS})
+                                       range(rank, self.cfg.run.n_realisations, size))
+                payload = (None, {k: st[k] for k in ROW_KEYS}, st["pop_rows"])
             except Exception:  # every rank reaches the gather: no rank waits for a dead one
-                st, payload = None, (traceback.format_exc(), None)
+                st, payload = None, (traceback.format_exc(), None, None)
             parts = comm.gather(payload, root=0)
             if rank != 0:
                 return None, None
-            errors = [f"rank {k}: {e}" for k, (e, _) in enumerate(parts) if e is not None]
+            errors = [f"rank {k}: {e}" for k, (e, _, _) in enumerate(parts) if e is not None]
             if errors:
                 raise RuntimeError("reduction failed on " + "\n".join(errors))
             for k in range(1, size):
                 _copy_rows(st, parts[k][1], np.arange(k, self.cfg.run.n_realisations, size))
-        out, units = st["out"], st["units"]
+                st["pop_rows"].update(parts[k][2])
+        out, units = self.population_outputs(st["pop_rows"])
         self._store(out, units, st["sc"], st["sea"], st["sea_r"], st["in_region"], st["maps"],
                     st["n_detected"], st["masked_frac"])
         self._store_variants(out, units, st["tab"], st["names"])
@@ -500,11 +547,11 @@ class DiffuseScenario(PopulationScenario):
                 "over the region's pixels; per realisation)")
         return out, units
 
-    def _reduce_rows(self, read_task, quiet, mine, population=True):
+    def _reduce_rows(self, read_task, quiet, mine):
         """The per-realisation rows of the reduction for the realisations ``mine`` (the other
-        rows stay zero) and what the final step needs (``population``: also the population
-        stage's datasets, which only the rank that writes results.h5 needs)."""
-        out, units = super().reduce(read_task) if population else ({}, {})
+        rows stay zero; ``pop_rows``: the population stage's rows of ``mine``), each task file
+        read once, and what the final step needs."""
+        pop_rows = {}
         cfg, sky = self.cfg, self.cfg.sky
         nside, n_real, nE = sky.nside, cfg.run.n_realisations, self.e_out.size
         nu_div = cfg.emission.nu_flavour_divisor
@@ -532,6 +579,7 @@ class DiffuseScenario(PopulationScenario):
         n_h_map = sea[SEA_MODELS[0]]["N_H"]
         for real in mine:
             parts = [read_task(real * self.n_sectors + s) for s in range(self.n_sectors)]
+            pop_rows[real] = self.population_row(parts)
             geom = self._geometry(parts)
             shell = self._shell_map(geom, npix)
             for r in REGIONS:
@@ -540,10 +588,11 @@ class DiffuseScenario(PopulationScenario):
                 phi = {m: np.concatenate([p[f"emission/{g}/phi_{m}"] for p in parts])
                        for m in ("gamma", "nu")}
                 f100 = np.concatenate([p[f"emission/{g}/f100"] for p in parts])
-                det, mask, s_sc, s_sr = self._row(cfg, geom, phi, f100, shell, sea, in_region,
-                                                  REGIONS, all_cols)
+                det, mask, m_frac, s_sc, s_sr = self._row(cfg, geom, phi, f100, shell, sea,
+                                                          in_region, REGIONS, all_cols,
+                                                          want_mask=real == 0)
                 n_detected[g][real] = int(det.sum())
-                masked_frac[g][real] = mask.mean()
+                masked_frac[g][real] = m_frac
                 for (m, r), v in s_sc.items():
                     sc[(m, g, r)][real] = v
                 for (mod, m, r), v in s_sr.items():
@@ -564,7 +613,7 @@ class DiffuseScenario(PopulationScenario):
                         maps[(m, g)] = to_intensity(dense, nside) / (nu_div if m == "nu" else 1.0)
                     maps[("mask", g)] = mask
             self._reduce_variants(real, parts, geom, shell, sea, in_region, tab)
-        return {"out": out, "units": units, "sc": sc, "sea": sea, "sea_r": sea_r,
+        return {"pop_rows": pop_rows, "sc": sc, "sea": sea, "sea_r": sea_r,
                 "in_region": in_region, "maps": maps, "n_detected": n_detected,
                 "masked_frac": masked_frac, "shell_frac": shell_frac, "tab": tab, "names": names}
 
@@ -591,7 +640,7 @@ class DiffuseScenario(PopulationScenario):
                     c = np.concatenate([p[f"variants/{src}/{g}/cols"] for p in parts])
                     phi = {"gamma": c[:, :2], "nu": c[:, 2:]}
                     f100 = np.concatenate([p[f"variants/{src}/{g}/f100"] for p in parts])
-                det, _, s_sc, s_sr = self._row(vcfg, vgeom, phi, f100, vshell, sea, in_region,
+                det, _, _, s_sc, s_sr = self._row(vcfg, vgeom, phi, f100, vshell, sea, in_region,
                                                TABLE_REGIONS, self.cols)
                 t = tab[(vp["name"], g)]
                 t["n_resolved"][real] = int(det.sum())

@@ -149,25 +149,30 @@ class PopulationScenario:
         cat, _ = self.clusters(tid, self.task_rng(tid))
         return {f"clusters/{k}": v for k, v in cat.items()}
 
-    # -- reduction (rank 0, task-id order) ---------------------------------------------------
-    def reduce(self, read_task, cache_dir=None, quiet=True) -> tuple[dict, dict]:
-        """Gather catalogues per realisation; returns (datasets, units)."""
+    # -- reduction (task-id order) ---------------------------------------------------------
+    def population_row(self, parts: list[dict]) -> dict[str, np.ndarray]:
+        """One realisation's catalogue (its sector tasks ``parts`` in order) and histograms."""
+        cat = {k: np.concatenate([p[f"clusters/{k}"] for p in parts]) for k in CATALOGUE_UNITS}
+        hist = {name: np.histogram(cat[field], bins=edges)[0]
+                for name, (field, edges, _) in HISTOGRAMS.items()}
+        return {"cat": cat, "hist": hist}
+
+    def population_outputs(self, rows: dict[int, dict]) -> tuple[dict, dict]:
+        """Datasets and units of the population stage from every realisation's row."""
         out, units = {}, {}
         n_real = self.cfg.run.n_realisations
         hists = {name: np.zeros((n_real, len(edges) - 1), dtype=np.int64)
                  for name, (_, edges, _) in HISTOGRAMS.items()}
         n_clusters = np.zeros(n_real, dtype=np.int64)
         for r in range(n_real):
-            parts = [read_task(r * self.n_sectors + s) for s in range(self.n_sectors)]
-            cat = {k: np.concatenate([p[f"clusters/{k}"] for p in parts])
-                   for k in CATALOGUE_UNITS}
+            cat = rows[r]["cat"]
             base = f"population/realisation_{r:05d}"
             for k, v in cat.items():
                 out[f"{base}/{k}"] = v
                 units[f"{base}/{k}"] = CATALOGUE_UNITS[k]
             n_clusters[r] = cat["mass"].size
-            for name, (field, edges, _) in HISTOGRAMS.items():
-                hists[name][r] = np.histogram(cat[field], bins=edges)[0]
+            for name in HISTOGRAMS:
+                hists[name][r] = rows[r]["hist"][name]
         for name, (field, edges, unit) in HISTOGRAMS.items():
             out[f"population/histograms/{name}/edges"] = edges
             units[f"population/histograms/{name}/edges"] = unit
@@ -180,6 +185,13 @@ class PopulationScenario:
         out["population/sector_weights"] = self.weights
         units["population/sector_weights"] = "1"
         return out, units
+
+    def reduce(self, read_task, cache_dir=None, quiet=True) -> tuple[dict, dict]:
+        """Gather catalogues per realisation; returns (datasets, units)."""
+        rows = {r: self.population_row([read_task(r * self.n_sectors + s)
+                                        for s in range(self.n_sectors)])
+                for r in range(self.cfg.run.n_realisations)}
+        return self.population_outputs(rows)
 
     def summary(self, out: dict) -> str:
         n = out["population/n_clusters"]
