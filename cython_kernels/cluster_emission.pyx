@@ -188,10 +188,21 @@ def cluster_transport(const double[::1] e_p, const double[::1] d_out,
                     Iv = 0.0
                     Iw2 = 0.0
                     Iv2 = 0.0
+                    if w == 1.0:
+                        # Bohm: ln Gamma_w = a_w ln(r/R_ts) is linear in u, so one cell over
+                        # the whole wind is exact (and the Richardson step has nothing to do)
+                        lw0 = u_w[0] - a_w * g_w[0]
+                        lw2 = u_w[n_r - 1] - a_w * g_w[n_r - 1]
+                        Iw = cell(u_w[n_r - 1] - u_w[0], exp(lw0), exp(lw2), lw0, lw2)
+                        Iv = cell(u_w[n_r - 1] - u_w[0], exp(lw0 + 2.0 * u_w[0]),
+                                  exp(lw2 + 2.0 * u_w[n_r - 1]), lw0 + 2.0 * u_w[0],
+                                  lw2 + 2.0 * u_w[n_r - 1])
+                        Iw2 = Iw
+                        Iv2 = Iv
                     lw2 = u_w[n_r - 1] - a_w * g_w[n_r - 1]
                     ew2 = exp(lw2)
                     ev2 = ew2 * r2_w[n_r - 1]
-                    for j in range(n_r - 3, -1, -2):
+                    for j in range(n_r - 3 if w != 1.0 else -1, -1, -2):
                         lw1 = u_w[j + 1] - a_w * g_w[j + 1]
                         ew1 = exp(lw1)
                         ev1 = ew1 * r2_w[j + 1]

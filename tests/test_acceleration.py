@@ -554,24 +554,29 @@ def test_even_radial_node_count_is_refused():
             ce.cluster_transport(*args, r_c=PC, n_r=64, backend=backend)
 
 
-def test_shock_moments_converged_and_confinement_is_a_fixed_point():
-    """Simpson on 401 nodes = 40001 nodes to 1e-9; the bisection of p_max stops at its fixed
-    point, so it equals 200 plain bisection steps bit for bit."""
+def test_shock_moments_converged_and_confinement_solved_to_rounding():
+    """Simpson on 401 nodes = 40001 nodes to 1e-9; Newton's p_max equals 200 bisection steps
+    (an independent solver) to 1e-14 and satisfies the confinement condition."""
     pm = np.geomspace(1e2, 1e7, 40)
     for regime in REGIMES:
         a = wts.shock_spectrum_moments(pm, regime)
         b = wts.shock_spectrum_moments(pm, regime, n=40001)
         np.testing.assert_allclose(a, b, rtol=1e-9)
-    B, u, R = np.geomspace(1e-6, 1e-3, 7), np.full(7, 7e7), np.geomspace(1e18, 1e20, 7)
-    w, L_c = 0.5, PC
-    ln_pstar = np.log(3.0 * u * R / (C_LIGHT * L_c ** (1.0 - w))) / w + np.log(E_CHARGE * B / GEV)
-    lo = ln_pstar.copy()
-    hi = np.maximum(ln_pstar, (w * ln_pstar + np.log(wts.M_PROTON_GEV)) / (1.0 + w)) + 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        pos = w * (mid - ln_pstar) + np.log(wts.proton_beta(np.exp(mid))) > 0
-        hi, lo = np.where(pos, mid, hi), np.where(pos, lo, mid)
-    assert np.array_equal(wts._solve_confinement(B, u, R, w, L_c), np.exp(0.5 * (lo + hi)))
+    B, u, R = np.geomspace(1e-7, 1e-3, 9), np.full(9, 7e7), np.geomspace(1e16, 1e20, 9)
+    for w in (1.0 / 3.0, 0.5, 1.0):
+        L_c = PC
+        ln_pstar = (np.log(3.0 * u * R / (C_LIGHT * L_c ** (1.0 - w))) / w
+                    + np.log(E_CHARGE * B / GEV))
+        lo = ln_pstar.copy()
+        hi = np.maximum(ln_pstar, (w * ln_pstar + np.log(wts.M_PROTON_GEV)) / (1.0 + w)) + 2.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            pos = w * (mid - ln_pstar) + np.log(wts.proton_beta(np.exp(mid))) > 0
+            hi, lo = np.where(pos, mid, hi), np.where(pos, lo, mid)
+        p = wts._solve_confinement(B, u, R, w, L_c)
+        np.testing.assert_allclose(p, np.exp(0.5 * (lo + hi)), rtol=1e-14)
+        D = wts.proton_beta(p) * C_LIGHT / 3.0 * (p * GEV / (E_CHARGE * B)) ** w * L_c ** (1 - w)
+        np.testing.assert_allclose(D, u * R, rtol=1e-13)
 
 
 def test_kernel_rejects_bad_offsets():

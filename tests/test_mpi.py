@@ -44,6 +44,32 @@ def test_injection_grid_one_vs_two_ranks_bit_identical():
 
 
 @pytest.mark.mpi(min_size=2)
+def test_injection_reduction_failing_on_a_worker_ends_every_rank(monkeypatch):
+    """The injection job shares its reduction among the ranks: an error on rank 1 ends the run
+    on every rank with exit 1 (no hang), and a resume with the error gone finishes it."""
+    from mpi4py import MPI
+    from hpcsim.scenarios.stellar_injection import InjectionScenario
+    from test_injection_scenario import MIST, small_injection_config
+    comm = MPI.COMM_WORLD
+    if not os.path.isdir(MIST):
+        pytest.skip("MIST tracks not available (../shared/data/mist)")
+    cfg = small_injection_config(n_masses=4, n_times=60, eta_B=[0.01, 0.1],
+                                 turbulence=["bohm"])
+    base = _shared_tmpdir(comm)
+    combo = InjectionScenario._combo
+
+    def broken(self, *a, **kw):
+        if comm.rank == 1:
+            raise ValueError("injected reduction failure")
+        return combo(self, *a, **kw)
+    monkeypatch.setattr(InjectionScenario, "_combo", broken)
+    assert run(cfg, os.path.join(base, "r"), quiet=True, comm=comm) == 1
+    monkeypatch.setattr(InjectionScenario, "_combo", combo)
+    assert run(cfg, os.path.join(base, "r"), resume=True, quiet=True, comm=comm) == 0
+    assert os.path.exists(os.path.join(base, "r", "results.h5"))
+
+
+@pytest.mark.mpi(min_size=2)
 def test_farm_computes_every_task_once():
     from mpi4py import MPI
     comm = MPI.COMM_WORLD

@@ -82,3 +82,39 @@ def test_masks_remove_resolved_clusters(small_run):
     # resolved clusters are more numerous with harder spectra (Bohm) than with Kolmogorov
     nd = {g: data[f"emission/n_detected/{g}"].sum() for g in cfg.cosmic_rays.regimes}
     assert nd["bohm"] >= nd["kolmogorov"]
+
+
+def test_reduction_resumes_from_its_checkpointed_rows(small_run, tmp_path, monkeypatch):
+    """A crash during the reduction keeps the rows of the realisations already reduced
+    (RUNDIR/cache/reduction_row_*.h5): the resumed reduction reads no task file of those
+    realisations, recomputes no task, and the results equal an uninterrupted run's bit for bit."""
+    from hpcsim.scenarios.ymsc_diffuse import DiffuseScenario
+    cfg, ref_dir, ref, _, _ = small_run
+    out = tmp_path / "run"
+    variants = DiffuseScenario._reduce_variants
+
+    def crash_at_realisation_2(self, real, *a, **kw):
+        if real == 2:
+            raise RuntimeError("injected crash during the reduction")
+        return variants(self, real, *a, **kw)
+    monkeypatch.setattr(DiffuseScenario, "_reduce_variants", crash_at_realisation_2)
+    assert run(cfg, str(out), quiet=True, comm=SerialComm()) == 1
+    assert not (out / "results.h5").exists()
+    assert len(list((out / "cache").glob("reduction_row_*.h5"))) == 2
+    monkeypatch.setattr(DiffuseScenario, "_reduce_variants", variants)
+    read = []
+    from hpcsim.io.checkpoint import RunDirectory
+    original = RunDirectory.read_task
+
+    def counting(self, tid):
+        read.append(tid)
+        return original(self, tid)
+    monkeypatch.setattr(RunDirectory, "read_task", counting)
+    assert run(cfg, str(out), resume=True, quiet=True, comm=SerialComm()) == 0
+    n_sec, n_pop = cfg.run.n_sectors, cfg.run.n_realisations * cfg.run.n_sectors
+    assert sorted(t for t in read if t < n_pop) == [2 * n_sec + s for s in range(n_sec)]
+    import json
+    assert json.loads((out / "timing.json").read_text()).get("task_compute_s", {}) == {}
+    data, _, _ = load_results(str(out / "results.h5"))
+    assert data.keys() == ref.keys()
+    assert all(np.array_equal(data[k], ref[k]) for k in ref)

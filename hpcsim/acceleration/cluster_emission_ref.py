@@ -153,20 +153,20 @@ def effective_r_ts(r_ts, r_cd):
 def prepare_clusters(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, regime, *,
                      eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, xi_cr=XI_CR_DEFAULT, norm="pressure",
                      p_inj=P_INJ_DEFAULT, mu=0.61, evap_form="saetass",
-                     evap_coeff=MDOT_SH_COEFF_DEFAULT, C_cond=C_COND_DEFAULT):
+                     evap_coeff=MDOT_SH_COEFF_DEFAULT, C_cond=C_COND_DEFAULT, downstream=True):
     """Per-cluster inputs of the kernels from physical cluster properties (vectorised).
 
     mdot [g/s], v_w [cm/s], r_ts, r_cd, r_fs [cm], age [s], eta_m_L_tot [erg/s], rho_0 [g/cm^3].
     R_ts is capped at R_cd first (module docstring).  Returns dict with ``r_ts`` (capped, [cm]),
     ``p_max`` (upstream, [GeV/c]), ``p_max_down`` (downstream condition, diagnostic), ``k_ts``
     [(GeV/c) cm^-3], ``N_b`` [nucleons in the shocked wind], ``n_b``, ``n_sh`` [cm^-3],
-    ``mdot_sh`` [g/s].
+    ``mdot_sh`` [g/s].  ``downstream=False`` skips the diagnostic ``p_max_down`` (None).
     """
     regime = regime_name(regime)
     mdot, v_w = (np.asarray(a, dtype=float) for a in (mdot, v_w))
     r_ts = effective_r_ts(r_ts, r_cd)
     pm = p_max_upstream(mdot, v_w, r_ts, regime, eta_B, L_c)
-    pmd = p_max_downstream(mdot, v_w, r_ts, regime, eta_B, L_c)
+    pmd = p_max_downstream(mdot, v_w, r_ts, regime, eta_B, L_c) if downstream else None
     k = f_ts_norm(mdot, v_w, r_ts, pm, regime, xi_cr=xi_cr, norm=norm, p_inj=p_inj)
     tg = target_density_params(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, mu=mu,
                                evap_form=evap_form, evap_coeff=evap_coeff, C_cond=C_cond)
@@ -239,7 +239,12 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
             lw = u_w[:, None] - a_w[None, :] * g_w[:, None]
             ew = np.exp(lw)
             ev = ew * np.exp(2.0 * u_w)[:, None]
-            Iw, Iv = _zone_sums(u_w, (lw, lw + 2.0 * u_w[:, None]), (ew, ev))
+            if w == 1.0:  # Bohm: ln Gamma_w = a_w ln(r/R_ts) is linear in u: one exact cell
+                lv = lw + 2.0 * u_w[:, None]
+                Iw = _cell(u_w[-1] - u_w[0], np.exp(lw[0]), np.exp(lw[-1]), lw[0], lw[-1])
+                Iv = _cell(u_w[-1] - u_w[0], np.exp(lv[0]), np.exp(lv[-1]), lv[0], lv[-1])
+            else:
+                Iw, Iv = _zone_sums(u_w, (lw, lw + 2.0 * u_w[:, None]), (ew, ev))
             core = np.exp(-a_w * g_w[0])  # Gamma_w(R_c)
             Gi = Gi + wind_fac * Iw + wind_fac * r_c / 3.0 * core
             Vi = Vi + 4.0 * np.pi * Iv + 4.0 * np.pi * r_c * r_c * r_c / 3.0 * core

@@ -210,9 +210,71 @@ class InjectionScenario:
             g[self.i_he] += self.cfg.injection.dgamma_he_o
         return g
 
-    def reduce(self, read_task, cache_dir=None, quiet=True):
+    def _combo(self, tasks, u, a, b):
+        """Integrated spectra of every source for M_up index u, turbulence a, eta_B index b,
+        and what the tables need from them (seed 001 Eqs. 7-13)."""
+        ic = self.cfg.injection
+        m_up = self.m_ups[u]
+        res = {}
+        for s in ("o_type", "wr", "msc", "msc_window"):
+            res[s] = inj.integrated_spectrum(self.R, self._samples(tasks, a, b, m_up, s),
+                                             gamma=ic.gamma_inj)
+        res["o_wr"] = inj.combine_spectra(res["o_type"], res["wr"])
+        row = {"reff": {}, "h_he": {}, "h_he_inj": {}}
+        for s in SOURCES:
+            g = self._gamma_z(s)
+            row["reff"][s] = [inj.effective_max_rigidity(res[s], k, g[k]) for k in (0, 1)]
+            row["h_he"][s] = inj.ratio_at(res[s], 0, 1)
+            row["h_he_inj"][s] = inj.ratio_below_cutoff(res[s], 0, 1)
+        return row, res
+
+    #: the (M_up, turbulence, eta_B) spectra of the reduction are shared among the ranks
+    parallel_reduce = True
+
+    def reduce(self, read_task, cache_dir=None, quiet=True, comm=None):
+        """Tables, spectra and histories.  With ``comm`` (every rank calls it) the integrated
+        spectra of the (M_up, turbulence, eta_B) points are computed on rank k for the points
+        k, k + size, ... (each point on one rank, so the results are the same bit for bit for
+        any number of ranks) and gathered on rank 0; other ranks return (None, None)."""
         ic = self.cfg.injection
         tasks = [read_task(t) for t in range(self.n_tasks)]
+        nT, nE, nU = len(ic.turbulence), len(ic.eta_B), len(self.m_ups)
+        b_spec = int(np.argmin(np.abs(np.log(np.array(ic.eta_B) / ic.eta_B_spectra))))
+        u_cl = self.m_ups.index(ic.m_up_cluster)
+        u_ss = self.m_ups.index(ic.m_up_single)
+        combos = [(u, a, b) for u in range(nU) for a in range(nT) for b in range(nE)]
+
+        def keep_res(u, b):  # the spectra stored or used by the class results
+            return b == b_spec and (u == nU - 1 or u in (u_cl, u_ss))
+        rank, size = (comm.rank, comm.size) if comm is not None else (0, 1)
+        try:
+            done = {}
+            for c in combos[rank::size]:
+                row, res = self._combo(tasks, *c)
+                done[c] = (row, res if keep_res(c[0], c[2]) else None)
+            payload = (None, done)
+        except Exception:  # every rank reaches the gather: no rank waits for a dead one
+            if comm is None:
+                raise
+            import traceback
+            payload = (traceback.format_exc(), None)
+        if comm is not None:
+            parts = comm.gather(payload, root=0)
+            if rank != 0:
+                return None, None
+            errors = [f"rank {k}: {e}" for k, (e, _) in enumerate(parts) if e is not None]
+            if errors:
+                raise RuntimeError("reduction failed on " + "\n".join(errors))
+            done = {}
+            for _, d in parts:
+                done.update(d)
+        else:
+            done = payload[1]
+        return self._assemble(tasks, done)
+
+    def _assemble(self, tasks, done):
+        """results.h5 datasets from the task files and the per-point spectra ``done``."""
+        ic = self.cfg.injection
         nT, nE, nU = len(ic.turbulence), len(ic.eta_B), len(self.m_ups)
         nz = len(self.elements)
         out, units = {}, {}
@@ -236,17 +298,11 @@ class InjectionScenario:
         for u, m_up in enumerate(self.m_ups):
             for a, turb in enumerate(ic.turbulence):
                 for b in range(nE):
-                    res = {}
-                    for s in ("o_type", "wr", "msc", "msc_window"):
-                        res[s] = inj.integrated_spectrum(
-                            self.R, self._samples(tasks, a, b, m_up, s), gamma=ic.gamma_inj)
-                    res["o_wr"] = inj.combine_spectra(res["o_type"], res["wr"])
+                    row, res = done[(u, a, b)]
                     for s in SOURCES:
-                        g = self._gamma_z(s)
-                        for k in (0, 1):
-                            reff[s][u, a, b, k] = inj.effective_max_rigidity(res[s], k, g[k])
-                        h_he[s][u, a, b] = inj.ratio_at(res[s], 0, 1)
-                        h_he_inj[s][u, a, b] = inj.ratio_below_cutoff(res[s], 0, 1)
+                        reff[s][u, a, b] = row["reff"][s]
+                        h_he[s][u, a, b] = row["h_he"][s]
+                        h_he_inj[s][u, a, b] = row["h_he_inj"][s]
                         if b == b_spec and (u == nU - 1 or u in (u_cl, u_ss)):
                             put(f"injection/spectra/m_up_{m_up:g}/{turb}/{s}", res[s]["S"],
                                 "nuclei GV^-1 (time-integrated, per cluster; rows = elements)")

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import sys
 
 import numpy as np
@@ -47,6 +48,7 @@ from ..clusters.population import mean_number_of_clusters
 from ..config import Config
 from ..constants import KPC, PC
 from ..interactions.matrices import log_grid, rate_matrices
+from ..io.cache import ArrayCache
 from ..sky import masks, regions
 from ..sky.line_of_sight import column_density_chunk, cr_sea_maps
 from ..sky.paint import disc_pixels, disc_radius, to_intensity
@@ -157,6 +159,13 @@ class DiffuseScenario(PopulationScenario):
         # columns kept by the variants: gamma (2 around 1 TeV), then nu (2 around 10 TeV)
         self.cols = {m: bracket(self.e_out, RATIO_ENERGY[m]) for m in ("gamma", "nu")}
         self.var_cols = np.concatenate([self.cols["gamma"], self.cols["nu"]])
+        # a variant needs only these columns of its fluxes (its ratios and the 100 TeV flux of
+        # the LHAASO criterion): folding just them gives the same numbers (each column is its
+        # own sum) for a fraction of the work
+        self.fold_cols = {"gamma": np.union1d(self.cols["gamma"], bracket(
+            self.e_out, masks.DETECTION_ENERGY_GEV)), "nu": self.cols["nu"]}
+        self.matrices_cols = {m: np.ascontiguousarray(self.matrices[m][:, c])
+                              for m, c in self.fold_cols.items()}
         # the CR-sea gas column is split into tasks too (parallel and checkpointed)
         self.n_pop_tasks = cfg.run.n_realisations * self.n_sectors
         self.n_sea_chunks = max(1, min(16, (12 * cfg.sky.nside ** 2) // 3072))
@@ -246,17 +255,18 @@ class DiffuseScenario(PopulationScenario):
                 "eta_m_L": cfg.bubble.eta_m * c["L_tot"],
                 "theta": disc_radius(c["R_fs"], dist)}
 
-    def _fluxes(self, ctx, cfg, regime, cache, ckey):
+    def _fluxes(self, ctx, cfg, regime, cache, ckey, variant=False):
         """Fluxes of the clusters of ``ctx`` under configuration ``cfg`` for one regime.
         Intermediate results are cached under the cluster-set key ``ckey`` so that variants
-        differing only in later stages reuse them."""
+        differing only in later stages reuse them.  ``variant``: only the columns
+        ``self.fold_cols`` of the fluxes are computed (the others are zero)."""
         cr, c = cfg.cosmic_rays, ctx["c"]
         pkey = ("prep", ckey, regime, cr.eta_B, cr.L_c, cr.xi_cr, cr.p_inj, cr.evap_coeff)
         if pkey not in cache:
             cache[pkey] = ce.prepare_clusters(
                 c["Mdot"], c["v_w"], c["R_ts"], c["R_cd"], c["R_fs"], c["age_s"],
                 ctx["eta_m_L"], c["rho0"], regime, eta_B=cr.eta_B, L_c=cr.L_c * PC,
-                xi_cr=cr.xi_cr, p_inj=cr.p_inj, evap_coeff=cr.evap_coeff)
+                xi_cr=cr.xi_cr, p_inj=cr.p_inj, evap_coeff=cr.evap_coeff, downstream=False)
         prep = cache[pkey]
         r_c = cfg.bubble.core_radius * PC
         tkey = ("transport", ckey, regime, cr.eta_B, cr.L_c, cr.d_ism_0, cr.d_ism_delta,
@@ -285,11 +295,20 @@ class DiffuseScenario(PopulationScenario):
         W = ce.assemble_content(self.e_p, G, VG, S, status, prep["k_ts"], prep["p_max"], regime,
                                 k_sn=k_sn, p_max_sn=cr.p_max_sn, sn_profile=cr.sn_profile,
                                 v_sn=v_sn, n_target_sn=n_t)
-        phi_g = ce.fold_fluxes(W, ctx["dist"], self.matrices["gamma"])
-        phi_n = ce.fold_fluxes(W, ctx["dist"], self.matrices["nu"])
+        if variant:
+            phi_g, phi_n = (self._fold_columns(W, ctx["dist"], m) for m in ("gamma", "nu"))
+        else:
+            phi_g = ce.fold_fluxes(W, ctx["dist"], self.matrices["gamma"])
+            phi_n = ce.fold_fluxes(W, ctx["dist"], self.matrices["nu"])
         f100 = masks.flux_at_energy(self.e_out, phi_g, masks.DETECTION_ENERGY_GEV)
         return {"phi_gamma": phi_g, "phi_nu": phi_n, "f100": f100, "status": status,
                 "p_max": prep["p_max"]}
+
+    def _fold_columns(self, W, dist, m):
+        """The columns ``self.fold_cols[m]`` of the folded fluxes (zeros elsewhere)."""
+        phi = np.zeros((W.shape[0], self.e_out.size))
+        phi[:, self.fold_cols[m]] = ce.fold_fluxes(W, dist, self.matrices_cols[m])
+        return phi
 
     def _sky(self, ctx, prefix):
         """Disc pixels of the clusters and the gas column their shells add to each pixel."""
@@ -355,7 +374,7 @@ class DiffuseScenario(PopulationScenario):
             for regime in self.regimes:
                 if vp["own_clusters"] and vp["count_only"]:
                     br = base_res[regime]
-                    er = self._fluxes(ectx, vcfg, regime, cache, name + "+") \
+                    er = self._fluxes(ectx, vcfg, regime, cache, name + "+", variant=True) \
                         if ectx is not None else None
                     cols = np.concatenate(
                         [np.concatenate([br["phi_gamma"][kept], br["phi_nu"][kept]], axis=1)]
@@ -366,7 +385,7 @@ class DiffuseScenario(PopulationScenario):
                     n_g = self.e_out.size
                     cols = cols[:, np.concatenate([self.cols["gamma"], n_g + self.cols["nu"]])]
                 else:
-                    res = self._fluxes(vctx, vcfg, regime, cache, ckey)
+                    res = self._fluxes(vctx, vcfg, regime, cache, ckey, variant=True)
                     cols = np.concatenate([res["phi_gamma"][:, self.cols["gamma"]],
                                            res["phi_nu"][:, self.cols["nu"]]], axis=1)
                     f100 = res["f100"]
@@ -517,13 +536,15 @@ class DiffuseScenario(PopulationScenario):
         bit for bit for any number of ranks (no sum crosses ranks); other ranks return
         (None, None)."""
         if comm is None or comm.size == 1:
-            st = self._reduce_rows(read_task, quiet, range(self.cfg.run.n_realisations))
+            st = self._reduce_rows(read_task, quiet, range(self.cfg.run.n_realisations),
+                                   cache_dir=cache_dir)
         else:
             import traceback
             rank, size = comm.rank, comm.size
             try:
                 st = self._reduce_rows(read_task, quiet or rank != 0,
-                                       range(rank, self.cfg.run.n_realisations, size))
+                                       range(rank, self.cfg.run.n_realisations, size),
+                                       cache_dir=cache_dir)
                 payload = (None, {k: st[k] for k in ROW_KEYS}, st["pop_rows"])
             except Exception:  # every rank reaches the gather: no rank waits for a dead one
                 st, payload = None, (traceback.format_exc(), None, None)
@@ -547,10 +568,19 @@ class DiffuseScenario(PopulationScenario):
                 "over the region's pixels; per realisation)")
         return out, units
 
-    def _reduce_rows(self, read_task, quiet, mine):
+    def _row_key(self, real: int) -> str:
+        """Cache key of realisation ``real``'s reduction row (the run's physics, the sector
+        split and the realisation: the row is a deterministic function of its task files)."""
+        text = f"diffuse-row:{self.cfg.physics_hash()}:{self.n_sectors}:{real}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _reduce_rows(self, read_task, quiet, mine, cache_dir=None):
         """The per-realisation rows of the reduction for the realisations ``mine`` (the other
         rows stay zero; ``pop_rows``: the population stage's rows of ``mine``), each task file
-        read once, and what the final step needs."""
+        read once, and what the final step needs.  With ``cache_dir`` every finished row is
+        checkpointed (RUNDIR/cache/reduction_row_*.h5), so a reduction interrupted by a crash
+        resumes from the rows it had (and reads no task file for them)."""
+        store = ArrayCache(cache_dir) if cache_dir is not None else None
         pop_rows = {}
         cfg, sky = self.cfg, self.cfg.sky
         nside, n_real, nE = sky.nside, cfg.run.n_realisations, self.e_out.size
@@ -577,7 +607,20 @@ class DiffuseScenario(PopulationScenario):
                for v in names for g in self.regimes}
         maps = {}
         n_h_map = sea[SEA_MODELS[0]]["N_H"]
+        rows = {"sc": sc, "sea_r": sea_r, "n_detected": n_detected, "masked_frac": masked_frac,
+                "shell_frac": shell_frac, "tab": tab}
+        map_keys = [(m, g) for m in ("gamma", "nu", "mask") for g in self.regimes]
         for real in mine:
+            saved = store.load("reduction_row", self._row_key(real)) if store else None
+            if saved is not None:  # checkpointed by an earlier, interrupted reduction
+                _set_row(rows, real, saved)
+                pop_rows[real] = {"cat": {k[len("pop/cat/"):]: v for k, v in saved.items()
+                                          if k.startswith("pop/cat/")},
+                                  "hist": {k[len("pop/hist/"):]: v for k, v in saved.items()
+                                           if k.startswith("pop/hist/")}}
+                maps.update({mk: saved[f"maps/{mk[0]}|{mk[1]}"] for mk in map_keys
+                             if f"maps/{mk[0]}|{mk[1]}" in saved})
+                continue
             parts = [read_task(real * self.n_sectors + s) for s in range(self.n_sectors)]
             pop_rows[real] = self.population_row(parts)
             geom = self._geometry(parts)
@@ -613,6 +656,13 @@ class DiffuseScenario(PopulationScenario):
                         maps[(m, g)] = to_intensity(dense, nside) / (nu_div if m == "nu" else 1.0)
                     maps[("mask", g)] = mask
             self._reduce_variants(real, parts, geom, shell, sea, in_region, tab)
+            if store is not None:
+                flat = _row_of(rows, real)
+                flat.update({f"pop/cat/{k}": v for k, v in pop_rows[real]["cat"].items()})
+                flat.update({f"pop/hist/{k}": v for k, v in pop_rows[real]["hist"].items()})
+                if real == 0:
+                    flat.update({f"maps/{mk[0]}|{mk[1]}": maps[mk] for mk in map_keys})
+                store.store("reduction_row", self._row_key(real), flat)
         return {"pop_rows": pop_rows, "sc": sc, "sea": sea, "sea_r": sea_r,
                 "in_region": in_region, "maps": maps, "n_detected": n_detected,
                 "masked_frac": masked_frac, "shell_frac": shell_frac, "tab": tab, "names": names}
@@ -782,6 +832,38 @@ class DiffuseScenario(PopulationScenario):
 
 #: per-realisation arrays of the reduction (rows indexed by realisation)
 ROW_KEYS = ("sc", "sea_r", "n_detected", "masked_frac", "shell_frac", "tab")
+
+
+def _leaves(tree: dict):
+    """The arrays of the nested dicts ``tree`` in a fixed order (insertion order of the keys,
+    which the reduction creates identically on every rank and every run)."""
+    for v in tree.values():
+        if isinstance(v, dict):
+            yield from _leaves(v)
+        else:
+            yield v
+
+
+def _row_of(tree: dict, real: int) -> dict[str, np.ndarray]:
+    """Row ``real`` of every array of ``tree`` packed into two vectors, one per dtype kind
+    (a row has ~800 small entries; one HDF5 dataset each would cost more than the row)."""
+    rows = [np.asarray(v[real]).ravel() for v in _leaves(tree)]
+    return {"rows/int": np.concatenate([r for r in rows if r.dtype.kind == "i"] or
+                                       [np.zeros(0, np.int64)]).astype(np.int64),
+            "rows/float": np.concatenate([r for r in rows if r.dtype.kind != "i"] or
+                                         [np.zeros(0)]).astype(np.float64)}
+
+
+def _set_row(tree: dict, real: int, packed: dict) -> None:
+    """The inverse of :func:`_row_of`: tree[...][real] from the packed vectors."""
+    pos = {"int": 0, "float": 0}
+    for v in _leaves(tree):
+        kind = "int" if v.dtype.kind == "i" else "float"
+        n = int(np.prod(v.shape[1:], dtype=np.int64))
+        v[real] = packed[f"rows/{kind}"][pos[kind]:pos[kind] + n].reshape(v.shape[1:])
+        pos[kind] += n
+    if pos["int"] != packed["rows/int"].size or pos["float"] != packed["rows/float"].size:
+        raise ValueError("checkpointed reduction row does not match this configuration")
 
 
 def _copy_rows(dst: dict, src: dict, rows) -> None:
