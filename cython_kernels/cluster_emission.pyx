@@ -70,11 +70,14 @@ def cluster_transport(const double[::1] e_p, const double[::1] d_out,
                       const double[::1] mdot, const double[::1] v_w, const double[::1] r_ts,
                       const double[::1] r_cd, const double[::1] r_fs, const double[::1] N_b,
                       const double[::1] n_sh, double w, double eta_B, double L_c, double r_c,
-                      int n_r, double[:, ::1] G, double[:, ::1] VG, long long[::1] status):
+                      int n_r, bint volume, double[:, ::1] G, double[:, ::1] VG,
+                      long long[::1] status):
     """Fill G[i, k] = int_0^{R_fs} 4 pi r^2 n(r) Gamma(r, p_k) dr [nucleons],
     VG[i, k] = int_0^{R_fs} 4 pi r^2 Gamma(r, p_k) dr [cm^3] and status[i]
     (0 ok, 1 no wind, 2 R_ts <= R_c: no TS zone, 3 R_cd > R_fs or R_cd <= 0: nothing,
     4 R_ts >= R_cd: TS at the shell, R_ts -> R_cd and no shocked-wind zone).
+    ``volume = False`` skips the wind's volume integral (VG is then not filled: only the
+    "gamma_confined" supernova profile needs it).
 
     Each zone integral is summed in pairs of cells from its outer node inwards (the integrands
     grow outwards), one exp per node shared by the cells it bounds, Richardson-extrapolated
@@ -194,9 +197,10 @@ def cluster_transport(const double[::1] e_p, const double[::1] d_out,
                         lw0 = u_w[0] - a_w * g_w[0]
                         lw2 = u_w[n_r - 1] - a_w * g_w[n_r - 1]
                         Iw = cell(u_w[n_r - 1] - u_w[0], exp(lw0), exp(lw2), lw0, lw2)
-                        Iv = cell(u_w[n_r - 1] - u_w[0], exp(lw0 + 2.0 * u_w[0]),
-                                  exp(lw2 + 2.0 * u_w[n_r - 1]), lw0 + 2.0 * u_w[0],
-                                  lw2 + 2.0 * u_w[n_r - 1])
+                        if volume:
+                            Iv = cell(u_w[n_r - 1] - u_w[0], exp(lw0 + 2.0 * u_w[0]),
+                                      exp(lw2 + 2.0 * u_w[n_r - 1]), lw0 + 2.0 * u_w[0],
+                                      lw2 + 2.0 * u_w[n_r - 1])
                         Iw2 = Iw
                         Iv2 = Iv
                     lw2 = u_w[n_r - 1] - a_w * g_w[n_r - 1]
@@ -211,14 +215,17 @@ def cluster_transport(const double[::1] e_p, const double[::1] d_out,
                         ev0 = ew0 * r2_w[j]
                         pw = pair_sum(u_w[j], u_w[j + 1], u_w[j + 2], ew0, ew1, ew2, lw0, lw1,
                                       lw2, &cw)
-                        pv = pair_sum(u_w[j], u_w[j + 1], u_w[j + 2], ev0, ev1, ev2,
-                                      lw0 + 2.0 * u_w[j], lw1 + 2.0 * u_w[j + 1],
-                                      lw2 + 2.0 * u_w[j + 2], &cv)
+                        pv = 0.0
+                        cv = 0.0
+                        if volume:
+                            pv = pair_sum(u_w[j], u_w[j + 1], u_w[j + 2], ev0, ev1, ev2,
+                                          lw0 + 2.0 * u_w[j], lw1 + 2.0 * u_w[j + 1],
+                                          lw2 + 2.0 * u_w[j + 2], &cv)
                         Iw = Iw + pw
                         Iw2 = Iw2 + cw
                         Iv = Iv + pv
                         Iv2 = Iv2 + cv
-                        if pw <= TAIL_TOL * Iw and pv <= TAIL_TOL * Iv:
+                        if pw <= TAIL_TOL * Iw:  # (r^2 times smaller terms: Iv is done too)
                             break
                         lw2 = lw0
                         ew2 = ew0

@@ -127,19 +127,21 @@ def _zone_sums(u, ls, es):
     [n_r, n_p] node values of l and exp(l)) on the nodes u (n_r odd): cells are taken in pairs
     from the outer node inwards, I = I_h + (I_h - I_2h)/3 with I_2h from the pairs' outer
     nodes (the rule is symmetric, so its error is even in h: h^2 cancels, h^4 is left).  Stops
-    once a pair adds less than TAIL_TOL of every sum."""
+    once a pair adds less than TAIL_TOL of the first integrand's sum (the others are that one
+    times a power of r growing outwards, so their pairs are relatively smaller still)."""
     n_r, n_p = ls[0].shape
     fine = [np.zeros(n_p) for _ in ls]
     coarse = [np.zeros(n_p) for _ in ls]
     live = np.ones(n_p, dtype=bool)
     for j in range(n_r - 3, -1, -2):
-        small = np.ones(n_p, dtype=bool)
+        small = None
         for q, (l, e) in enumerate(zip(ls, es)):
             pair, c2 = _pair_cells(u[j], u[j + 1], u[j + 2], e[j], e[j + 1], e[j + 2], l[j],
                                    l[j + 1], l[j + 2])
             fine[q] = np.where(live, fine[q] + pair, fine[q])
             coarse[q] = np.where(live, coarse[q] + c2, coarse[q])
-            small &= pair <= TAIL_TOL * fine[q]
+            if q == 0:
+                small = pair <= TAIL_TOL * fine[0]
         live &= ~small
     return [f + (f - c) / 3.0 for f, c in zip(fine, coarse)]
 
@@ -179,7 +181,8 @@ def prepare_clusters(mdot, v_w, r_ts, r_cd, r_fs, age, eta_m_L_tot, rho_0, regim
 # ---------------------------------------------------------------------------------------------
 
 def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
-                          eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT, n_r=N_R_DEFAULT):
+                          eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT, n_r=N_R_DEFAULT,
+                          volume=True):
     """NumPy reference of ``hpcsim.kernels.cluster_emission.cluster_transport``.
 
     e_p [GeV] kinetic-energy grid; d_out [cm^2/s] ISM diffusion on that grid; per-cluster arrays:
@@ -239,12 +242,16 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
             lw = u_w[:, None] - a_w[None, :] * g_w[:, None]
             ew = np.exp(lw)
             ev = ew * np.exp(2.0 * u_w)[:, None]
+            lv = lw + 2.0 * u_w[:, None]
+            Iv = np.zeros(n_p)
             if w == 1.0:  # Bohm: ln Gamma_w = a_w ln(r/R_ts) is linear in u: one exact cell
-                lv = lw + 2.0 * u_w[:, None]
                 Iw = _cell(u_w[-1] - u_w[0], np.exp(lw[0]), np.exp(lw[-1]), lw[0], lw[-1])
-                Iv = _cell(u_w[-1] - u_w[0], np.exp(lv[0]), np.exp(lv[-1]), lv[0], lv[-1])
+                if volume:
+                    Iv = _cell(u_w[-1] - u_w[0], np.exp(lv[0]), np.exp(lv[-1]), lv[0], lv[-1])
+            elif volume:
+                Iw, Iv = _zone_sums(u_w, (lw, lv), (ew, ev))
             else:
-                Iw, Iv = _zone_sums(u_w, (lw, lw + 2.0 * u_w[:, None]), (ew, ev))
+                Iw, = _zone_sums(u_w, (lw,), (ew,))
             core = np.exp(-a_w * g_w[0])  # Gamma_w(R_c)
             Gi = Gi + wind_fac * Iw + wind_fac * r_c / 3.0 * core
             Vi = Vi + 4.0 * np.pi * Iv + 4.0 * np.pi * r_c * r_c * r_c / 3.0 * core
@@ -269,7 +276,7 @@ def cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, re
                 Gi = Gi + 4.0 * np.pi * nz * zone
         G[i] = Gi
         VG[i] = Vi
-    return G, VG, status
+    return G, (VG if volume else None), status
 
 
 def sn_sum_ref(e_p, mdot, v_w, r_ts, r_cd, r_fs, sn_dt, sn_offsets, regime, eta_B=ETA_B_DEFAULT,
@@ -330,11 +337,12 @@ def _c(a):
 
 def cluster_transport(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
                       eta_B=ETA_B_DEFAULT, L_c=L_C_DEFAULT, r_c=R_C_DEFAULT, n_r=N_R_DEFAULT,
-                      backend="cython"):
-    """(G, VG, status) via the Cython kernel or the NumPy reference (``backend="numpy"``)."""
+                      backend="cython", volume=True):
+    """(G, VG, status) via the Cython kernel or the NumPy reference (``backend="numpy"``).
+    ``volume=False``: VG is not computed (None; only the "gamma_confined" SN profile uses it)."""
     if backend == "numpy":
         return cluster_transport_ref(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime,
-                                     eta_B, L_c, r_c, n_r)
+                                     eta_B, L_c, r_c, n_r, volume)
     from ..kernels import cluster_emission as ke
 
     mdot = _c(mdot)
@@ -351,8 +359,9 @@ def cluster_transport(e_p, d_out, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, regime
     status = np.zeros(n_cl, dtype=np.int64)
     ke.cluster_transport(_c(e_p), _c(d_out), mdot, _c(v_w), _c(r_ts), _c(r_cd), _c(r_fs),
                          _c(N_b), _c(n_sh), DIFFUSION_EXPONENT[regime_name(regime)],
-                         float(eta_B), float(L_c), float(r_c), int(n_r), G, VG, status)
-    return G, VG, status
+                         float(eta_B), float(L_c), float(r_c), int(n_r), bool(volume), G, VG,
+                         status)
+    return G, (VG if volume else None), status
 
 
 def _check_offsets(sn_dt, sn_offsets, n_cl):
@@ -435,6 +444,9 @@ def assemble_content(e_p, G, VG, S, status, k_ts, p_max, regime, *, k_sn=0.0,
         if sn_profile == "gamma":
             W = (fts + q / np.atleast_1d(np.asarray(v_sn, dtype=float))[:, None]) * jac * G
         elif sn_profile == "gamma_confined":
+            if VG is None:
+                raise ValueError("sn_profile 'gamma_confined' needs VG (cluster_transport "
+                                 "with volume=True)")
             fsn = np.where(VG > 0.0, q / np.where(VG > 0.0, VG, 1.0), 0.0)
             W = (fts + fsn) * jac * G
         elif sn_profile == "uniform":

@@ -202,6 +202,10 @@ class DiffuseScenario(PopulationScenario):
         self.base_keys = base
         owner = {base["source"]: None}
         self.plan = []
+        # cluster sets whose transport must provide VG (the "gamma_confined" SN profile):
+        # the baseline's set serves the baseline and every variant without its own clusters
+        confined = lambda c: c.cosmic_rays.sn_profile == "gamma_confined"  # noqa: E731
+        self.needs_volume = {"base": confined(self.cfg)}
         for name in self.cfg.variant_names:
             vcfg = self.cfg.variant(name)
             k = self._keys(vcfg)
@@ -210,6 +214,10 @@ class DiffuseScenario(PopulationScenario):
             else:
                 src = name
                 owner.setdefault(k["source"], name)
+            if k["cluster"] != base["cluster"]:
+                self.needs_volume[name] = self.needs_volume[name + "+"] = confined(vcfg)
+            else:
+                self.needs_volume["base"] |= confined(vcfg)
             self.plan.append({
                 "name": name, "cfg": vcfg, "keys": k, "src": src,
                 "own_clusters": k["cluster"] != base["cluster"],
@@ -275,7 +283,8 @@ class DiffuseScenario(PopulationScenario):
             cache[tkey] = ce.cluster_transport(
                 self.e_p, d_ism(self.e_p, cr.d_ism_0, cr.d_ism_delta), c["Mdot"], c["v_w"],
                 prep["r_ts"], c["R_cd"], c["R_fs"], prep["N_b"], prep["n_sh"], regime,
-                eta_B=cr.eta_B, L_c=cr.L_c * PC, r_c=r_c, n_r=cr.n_r)
+                eta_B=cr.eta_B, L_c=cr.L_c * PC, r_c=r_c, n_r=cr.n_r,
+                volume=self.needs_volume[ckey])
         G, VG, status = cache[tkey]
         k_sn = sn_spectrum_norm(cr.xi_sn, cfg.bubble.e_sn, cr.p_max_sn, cr.p_inj) \
             if cr.xi_sn > 0 else 0.0
