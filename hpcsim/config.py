@@ -183,7 +183,7 @@ class CosmicRaysSection:
     d_ism_delta: float = _f(1.0 / 3.0, lo=0.0, hi=1.0, doc="its energy slope")
     evap_coeff: float = _f(2.0e-4, unit="Msun yr^-1", lo=0.0, hi=1.0,
                            doc="shell evaporation rate at eta_m L=1e37 erg/s, n=10, 1 Myr")
-    n_r: int = _f(25, lo=5, hi=4097, doc="radial nodes per zone of the r integral (odd: the "
+    n_r: int = _f(23, lo=5, hi=4097, doc="radial nodes per zone of the r integral (odd: the "
                                          "cells are paired for the Richardson step)")
 
     def check(self):

@@ -512,7 +512,7 @@ def _transport_args(regime, n=8, seed=11, n_p=65):
 def test_radial_rule_is_fourth_order(regime):
     """The Richardson step cancels the h^2 error of the log-linear cells: halving the cells
     divides the error of G by 4-16 (>= 3.5 asserted; ~16 where the integrands are smooth on the
-    grid), and the default n_r = 25 is within 1e-4 of a 4097-node sum for G and 1e-2 for VG."""
+    grid), and the default n_r (23) is within 1e-4 of a 4097-node sum for G and 1e-2 for VG."""
     args = _transport_args(regime)
     ref = ce.cluster_transport(*args, r_c=PC, n_r=4097)
     ok = (ref[2] == 0) | (ref[2] == 4)
@@ -521,8 +521,10 @@ def test_radial_rule_is_fourth_order(regime):
         x = ce.cluster_transport(*args, r_c=PC, n_r=n_r)[q]
         return np.max(np.abs(x[ok] / ref[q][ok] - 1.0))
     assert err(13, 0) / err(25, 0) > 3.5
-    assert err(25, 0) < 1e-4
-    assert err(25, 1) < 1e-2
+    from hpcsim.config import CosmicRaysSection
+    assert ce.N_R_DEFAULT == CosmicRaysSection().n_r == 23  # the config's default is the same
+    assert err(ce.N_R_DEFAULT, 0) < 1e-4
+    assert err(ce.N_R_DEFAULT, 1) < 1e-2
 
 
 @pytest.mark.parametrize("regime", REGIMES)

@@ -79,7 +79,7 @@ from .wind_termination_shock import (CUTOFF_COEFFICIENTS, DIFFUSION_EXPONENT, ET
                                      f_ts_norm, p_max_downstream, p_max_upstream, regime_name)
 
 R_C_DEFAULT = 1.0 * PC  # cluster core radius [cm] (PHYSICS-NOTES Sec. 10, PROPOSED)
-N_R_DEFAULT = 25  # radial nodes per zone (odd: cells are paired for the Richardson step)
+N_R_DEFAULT = 23  # radial nodes per zone (odd: cells are paired for the Richardson step)
 SQRT11 = 3.3166247903554  # same literal as the kernel
 
 
@@ -415,8 +415,26 @@ def sn_target_nucleons(kind, mdot, v_w, r_ts, r_cd, r_fs, N_b, n_sh, r_c=R_C_DEF
     return wind_fac * (r_ts - r_c) + wind_fac * r_c / 3.0 + N_b
 
 
+def shock_term(e_p, status, k_ts, p_max, regime):
+    """f_ts [n_cl, n_p] = K p^-4 S_cut(p/p_max) on the grid e_p (0 where the cluster has no
+    termination shock: status other than 0 or 4, or p_max <= 0); Menchiari et al. 2024 Table 1
+    (:func:`hpcsim.acceleration.wind_termination_shock.f_ts`)."""
+    a1, a2, a3, a4 = CUTOFF_COEFFICIENTS[regime_name(regime)]
+    T = np.asarray(e_p, dtype=float)
+    p = np.sqrt(T * (T + 2.0 * M_PROTON_GEV))
+    status = np.asarray(status)
+    k_ts = np.atleast_1d(np.asarray(k_ts, dtype=float))
+    p_max = np.atleast_1d(np.asarray(p_max, dtype=float))
+    ts_on = ((status == 0) | (status == 4)) & (p_max > 0.0)
+    pm = np.where(ts_on, p_max, 1.0)[:, None]
+    x = p[None, :] / pm
+    return np.where(ts_on[:, None], k_ts[:, None] * p**-4.0 * (1.0 + a1 * x**a2)
+                    * np.exp(-a3 * x**a4), 0.0)
+
+
 def assemble_content(e_p, G, VG, S, status, k_ts, p_max, regime, *, k_sn=0.0,
-                     p_max_sn=P_MAX_SN_DEFAULT, sn_profile="gamma", v_sn=None, n_target_sn=None):
+                     p_max_sn=P_MAX_SN_DEFAULT, sn_profile="gamma", v_sn=None, n_target_sn=None,
+                     fts=None):
     """W [n_cl, n_p] in GeV^-1 (cm^-3 x cm^3 = nucleon-weighted CR number per GeV) from the
     kernel outputs (element-wise; module docstring):
 
@@ -425,20 +443,16 @@ def assemble_content(e_p, G, VG, S, status, k_ts, p_max, regime, *, k_sn=0.0,
         "gamma_confined": W = (f_ts + q S / VG) J G
         "uniform":        W = f_ts J G + (q S / V_SN) J N_SN,     J = 4 pi p^2 / beta,
     with V_SN [cm^3] and N_SN (target nucleons in V_SN) per cluster.  Status 1 and 3: W = 0.
+    ``fts``: :func:`shock_term` if already computed (variants differing only in the SN term
+    share it).
     """
-    a1, a2, a3, a4 = CUTOFF_COEFFICIENTS[regime_name(regime)]
     T = np.asarray(e_p, dtype=float)
     p = np.sqrt(T * (T + 2.0 * M_PROTON_GEV))
     E = T + M_PROTON_GEV
     jac = 4.0 * np.pi * p * p / (p / E)
     status = np.asarray(status)
-    k_ts = np.atleast_1d(np.asarray(k_ts, dtype=float))
-    p_max = np.atleast_1d(np.asarray(p_max, dtype=float))
-    ts_on = ((status == 0) | (status == 4)) & (p_max > 0.0)
-    pm = np.where(ts_on, p_max, 1.0)[:, None]
-    x = p[None, :] / pm
-    fts = np.where(ts_on[:, None], k_ts[:, None] * p**-4.0 * (1.0 + a1 * x**a2)
-                   * np.exp(-a3 * x**a4), 0.0)
+    if fts is None:
+        fts = shock_term(e_p, status, k_ts, p_max, regime)
     if k_sn > 0.0:
         q = (k_sn * p**-4.0 * np.exp(-p / p_max_sn))[None, :] * S
         if sn_profile == "gamma":

@@ -301,9 +301,12 @@ class DiffuseScenario(PopulationScenario):
         v_sn = sn_volume(prep["r_ts"], c["R_cd"], c["R_fs"], cr.sn_volume)
         n_t = ce.sn_target_nucleons(cr.sn_volume, c["Mdot"], c["v_w"], prep["r_ts"], c["R_cd"],
                                     c["R_fs"], prep["N_b"], prep["n_sh"], r_c)
+        fkey = ("fts",) + pkey[1:]
+        if fkey not in cache:
+            cache[fkey] = ce.shock_term(self.e_p, status, prep["k_ts"], prep["p_max"], regime)
         W = ce.assemble_content(self.e_p, G, VG, S, status, prep["k_ts"], prep["p_max"], regime,
                                 k_sn=k_sn, p_max_sn=cr.p_max_sn, sn_profile=cr.sn_profile,
-                                v_sn=v_sn, n_target_sn=n_t)
+                                v_sn=v_sn, n_target_sn=n_t, fts=cache[fkey])
         if variant:
             phi_g, phi_n = (self._fold_columns(W, ctx["dist"], m) for m in ("gamma", "nu"))
         else:
