@@ -4,7 +4,8 @@
 Same inputs through both back ends (hpcsim.acceleration.cluster_emission_ref.cluster_fluxes):
 one cluster (Mdot = 1e-4 Msun/yr, v_w = 2800 km/s, n0 = 10 cm^-3, 3 Myr, 12 supernovae) and the
 clusters of one Galactic realisation, three turbulence regimes; prints the maximum relative
-difference and the speed ratio.  One process.
+difference and the speed ratio, and the time per cluster of the whole chain and of the radial
+transport kernel alone per regime.  One process.
 Usage: .venv/bin/python benchmarks/bench_emission_kernel.py
 """
 
@@ -12,8 +13,10 @@ import time
 
 import numpy as np
 
-from hpcsim.acceleration.cluster_emission_ref import cluster_fluxes
+from hpcsim.acceleration.cluster_emission_ref import (N_R_DEFAULT, cluster_fluxes,
+                                                      cluster_transport, prepare_clusters)
 from hpcsim.acceleration.supernovae import sn_times_since_explosion
+from hpcsim.acceleration.wind_termination_shock import d_ism
 from hpcsim.clusters.bubble import bubble_structure
 from hpcsim.config import config_from_dict
 from hpcsim.constants import KM, KPC, M_PROTON, MSUN_PER_YR, MYR
@@ -62,6 +65,18 @@ def main():
     args = (sc.e_p, sc.matrices, cat["distance"] * KPC, c["Mdot"], c["v_w"], c["R_ts"],
             c["R_cd"], c["R_fs"], c["age_s"], 0.1 * c["L_tot"], c["rho0"], "kraichnan", dt, so)
     compare(f"one Galaxy ({cat['mass'].size} clusters), kraichnan", args, {}, repeat=1)
+    n = cat["mass"].size
+    t, _ = timed(lambda: cluster_fluxes(*args), 3)
+    print(f"  whole chain (set-up, transport, SN sums, folds): {1e3 * t / n:.3f} ms per cluster")
+    # the radial transport kernel alone (issue 11 target: <= 0.1 ms per cluster and regime)
+    for regime in ("kolmogorov", "kraichnan", "bohm"):
+        prep = prepare_clusters(c["Mdot"], c["v_w"], c["R_ts"], c["R_cd"], c["R_fs"], c["age_s"],
+                                0.1 * c["L_tot"], c["rho0"], regime)
+        targs = (sc.e_p, d_ism(sc.e_p), c["Mdot"], c["v_w"], prep["r_ts"], c["R_cd"], c["R_fs"],
+                 prep["N_b"], prep["n_sh"], regime)
+        t, _ = timed(lambda: cluster_transport(*targs), 5)
+        print(f"  transport kernel, {regime:10s}: {1e3 * t / n:.3f} ms per cluster "
+              f"({sc.e_p.size} energies, n_r = {N_R_DEFAULT})")
 
 
 if __name__ == "__main__":
