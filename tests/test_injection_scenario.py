@@ -145,3 +145,38 @@ def test_class_injection_summary(injection_results):
 
 def inj_sources():
     return ("o_wr", "o_type", "wr", "msc", "msc_window")
+
+
+@needs_mist
+def test_reduction_resumes_from_its_checkpointed_points(injection_results, tmp_path,
+                                                        monkeypatch):
+    """A crash during the reduction keeps the (M_up, turbulence, eta_B) points already reduced
+    (RUNDIR/cache/reduction_point_*.h5): the resumed reduction computes only the missing
+    points, recomputes no task, and the results equal an uninterrupted run's bit for bit."""
+    import json
+    from hpcsim.scenarios.stellar_injection import InjectionScenario
+    cfg = small_injection_config(turbulence=["bohm", "kolmogorov"])
+    out = tmp_path / "run"
+    combo = InjectionScenario._combo
+    calls = []
+
+    def crash_at_third(self, tasks, *point):
+        calls.append(point)
+        if len(calls) == 3:
+            raise RuntimeError("injected crash during the reduction")
+        return combo(self, tasks, *point)
+    monkeypatch.setattr(InjectionScenario, "_combo", crash_at_third)
+    assert run(cfg, str(out), quiet=True, comm=SerialComm()) == 1
+    assert len(list((out / "cache").glob("reduction_point_*.h5"))) == 2
+    n_points = len(cfg.injection.turbulence) * len(cfg.injection.eta_B) * 3  # 3 M_up values
+    calls.clear()
+    monkeypatch.setattr(InjectionScenario, "_combo", lambda self, tasks, *p: (
+        calls.append(p), combo(self, tasks, *p))[1])
+    assert run(cfg, str(out), resume=True, quiet=True, comm=SerialComm()) == 0
+    assert len(calls) == n_points - 2
+    assert json.loads((out / "timing.json").read_text()).get("task_compute_s", {}) == {}
+    data = load_results(str(out / "results.h5"))[0]
+    ref = injection_results
+    assert data.keys() == ref.keys()
+    assert all(np.array_equal(data[k], ref[k], equal_nan=data[k].dtype.kind == "f")
+               for k in ref)

@@ -22,6 +22,8 @@ per-class injection results that the propagation stage reads
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from ..acceleration import injection as inj
@@ -29,6 +31,7 @@ from ..clusters.imf_integrals import M_LO_MASSIVE, collective_wind, mass_nodes, 
 from ..clusters.wts_dynamics import evolve_wts
 from ..config import Config
 from ..constants import MYR, PC, YR
+from ..io.cache import ArrayCache
 from ..observations import lhaaso_h_he_ratio, lhaaso_knee_rigidity
 from ..stars.mist import locate_tracks
 from ..stars.tracks import TrackGrid
@@ -231,11 +234,18 @@ class InjectionScenario:
     #: the (M_up, turbulence, eta_B) spectra of the reduction are shared among the ranks
     parallel_reduce = True
 
+    def _point_key(self, point) -> str:
+        """Cache key of the reduction of one (M_up, turbulence, eta_B) index triple."""
+        text = f"injection-point:{self.cfg.physics_hash()}:{point}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
     def reduce(self, read_task, cache_dir=None, quiet=True, comm=None):
         """Tables, spectra and histories.  With ``comm`` (every rank calls it) the integrated
         spectra of the (M_up, turbulence, eta_B) points are computed on rank k for the points
         k, k + size, ... (each point on one rank, so the results are the same bit for bit for
-        any number of ranks) and gathered on rank 0; other ranks return (None, None)."""
+        any number of ranks) and gathered on rank 0; other ranks return (None, None).  With
+        ``cache_dir`` every finished point is checkpointed (RUNDIR/cache/reduction_point_*.h5):
+        a reduction interrupted by a crash resumes from the points it had."""
         ic = self.cfg.injection
         tasks = [read_task(t) for t in range(self.n_tasks)]
         nT, nE, nU = len(ic.turbulence), len(ic.eta_B), len(self.m_ups)
@@ -247,11 +257,19 @@ class InjectionScenario:
         def keep_res(u, b):  # the spectra stored or used by the class results
             return b == b_spec and (u == nU - 1 or u in (u_cl, u_ss))
         rank, size = (comm.rank, comm.size) if comm is not None else (0, 1)
+        store = ArrayCache(cache_dir) if cache_dir is not None else None
         try:
             done = {}
             for c in combos[rank::size]:
+                key = self._point_key(c)
+                saved = store.load("reduction_point", key) if store is not None else None
+                if saved is not None:  # checkpointed by an earlier, interrupted reduction
+                    done[c] = _unpack_point(saved)
+                    continue
                 row, res = self._combo(tasks, *c)
                 done[c] = (row, res if keep_res(c[0], c[2]) else None)
+                if store is not None:
+                    store.store("reduction_point", key, _pack_point(*done[c]))
             payload = (None, done)
         except Exception:  # every rank reaches the gather: no rank waits for a dead one
             if comm is None:
@@ -452,3 +470,38 @@ class InjectionScenario:
                      f"{ic.collective_min_mass:g} Msun: "
                      f"{float(out['injection/small_cluster_energy_rate']):.2e} erg/yr")
         return "\n".join(lines)
+
+
+def _pack_point(row: dict, res: dict | None) -> dict[str, np.ndarray]:
+    """One reduction point (:meth:`InjectionScenario._combo`'s row and, where kept, its
+    integrated spectra with their sample groups) as flat arrays."""
+    out = {f"row/{q}/{s}": np.asarray(v, dtype=float) for q in ("reff", "h_he", "h_he_inj")
+           for s, v in row[q].items()}
+    for s, r in (res or {}).items():
+        for k in ("R", "S", "D", "slope", "_gamma"):
+            out[f"res/{s}/{k}"] = np.asarray(r[k], dtype=float)
+        for i, grp in enumerate(r["_groups"]):
+            for name, v in zip(("W", "RM", "c", "sh", "g"), grp):
+                out[f"res/{s}/groups/{i:04d}/{name}"] = np.asarray(v, dtype=float)
+    return out
+
+
+def _unpack_point(flat: dict) -> tuple[dict, dict | None]:
+    """The inverse of :func:`_pack_point` (0-d arrays back to floats)."""
+    def val(a):
+        return float(a) if np.ndim(a) == 0 else a
+    row = {q: {} for q in ("reff", "h_he", "h_he_inj")}
+    res: dict = {}
+    for name, a in flat.items():
+        part = name.split("/")
+        if part[0] == "row":
+            row[part[1]][part[2]] = list(a) if part[1] == "reff" else float(a)
+        elif part[2] == "groups":
+            grp = res.setdefault(part[1], {}).setdefault("_groups", {})
+            grp.setdefault(int(part[3]), {})[part[4]] = val(a)
+        else:
+            res.setdefault(part[1], {})[part[2]] = val(a)
+    for r in res.values():
+        g = r.get("_groups", {})
+        r["_groups"] = [tuple(g[i][n] for n in ("W", "RM", "c", "sh", "g")) for i in sorted(g)]
+    return row, (res or None)
