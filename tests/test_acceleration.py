@@ -550,10 +550,14 @@ def test_cell_rule_exact_for_exponentials_at_any_slope():
 
 
 def test_even_radial_node_count_is_refused():
+    """An even n_r is refused by the kernels and, with the key's name, by the configuration."""
+    from hpcsim.config import ConfigError, config_from_dict
     args = _transport_args("bohm", n=4, n_p=5)
     for backend in ("cython", "numpy"):
         with pytest.raises(ValueError, match="odd"):
             ce.cluster_transport(*args, r_c=PC, n_r=64, backend=backend)
+    with pytest.raises(ConfigError, match="cosmic_rays.n_r.*odd"):
+        config_from_dict({"cosmic_rays": {"n_r": 64}})
 
 
 def test_shock_moments_converged_and_confinement_solved_to_rounding():
