@@ -37,7 +37,9 @@ PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"]
 RUN_SH = os.path.join(ROOT, "jobs", "slurm_run.sh")
 ARRAY_SH = os.path.join(ROOT, "jobs", "slurm_array.sh")
 VENV = os.path.join(ROOT, ".venv", "bin")
-# 6 realisations x 4 sectors + 1 gas-column chunk = 25 tasks of ~0.3 s (2 ranks: ~5 s)
+# 6 realisations x 4 sectors + 1 gas-column chunk = 25 tasks of ~0.2 s (2 ranks: ~3 s): long
+# enough for the signals below to arrive while tasks run (600 clusters per Galaxy sufficed
+# before the emission kernel became 4x faster)
 CONFIG = """
 [run]
 seed = 5
@@ -45,7 +47,7 @@ n_realisations = 6
 n_sectors = 4
 scenario = "ymsc_diffuse"
 [population]
-n_mean_override = 600.0
+n_mean_override = 2400.0
 [sky]
 nside = 8
 los_n_steps = 200
