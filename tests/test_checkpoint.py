@@ -14,6 +14,8 @@ from hpcsim.parallel.farm import SerialComm
 
 from conftest import ROOT, kill_and_resume, write_config
 
+# about 2.7 s of tasks after ~2.5 s of start-up: the kills (2.4, 1.3, 0.6 s after each start)
+# land in the start-up and in the task phase
 KILL_CONFIG = """
 [run]
 seed = 21
@@ -21,7 +23,7 @@ n_realisations = 6
 n_sectors = 4
 scenario = "ymsc_diffuse"
 [population]
-n_mean_override = 300.0
+n_mean_override = 1200.0
 [sky]
 nside = 8
 los_n_steps = 200
