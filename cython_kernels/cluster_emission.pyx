@@ -23,17 +23,18 @@ cdef double GEV = _GEV
 cdef double M_PROTON = _M_PROTON
 cdef double M_PROTON_GEV = _M_PROTON_GEV
 cdef double MYR = _MYR
+# the numerical constants of the radial rule live in the NumPy reference (one place)
+from hpcsim.acceleration.cluster_emission_ref import (SERIES_D as _SERIES_D, SQRT11 as _SQRT11,
+                                                      TAIL_TOL as _TAIL_TOL)
+
 cdef double PI = 3.141592653589793
-cdef double SQRT11 = 3.3166247903554
+cdef double SQRT11 = _SQRT11
 
 
-# A cell's contribution is below TAIL_TOL times the sum so far: the integrands grow
-# monotonically outwards, so the cells further in add less than n_r TAIL_TOL (< 1e-16) of it.
-cdef double TAIL_TOL = 1e-18
-# below this |ln e1 - ln e0| a cell uses the Taylor series of (e^d - 1)/d: the difference
-# e1 - e0 would lose ~eps/|d| of its digits, and the zone integral is differenced again
-# (cz - Ez, times beta up to ~1e7), so cells are kept at ~eps relative precision
-cdef double SERIES_D = 0.1
+# a zone sum stops once a pair of cells adds < TAIL_TOL of it; below |d| = SERIES_D a cell uses
+# the Taylor series of (e^d - 1)/d (cluster_emission_ref explains both)
+cdef double TAIL_TOL = _TAIL_TOL
+cdef double SERIES_D = _SERIES_D
 
 
 cdef inline double ser(double d) noexcept nogil:

@@ -74,13 +74,13 @@ from ..clusters.target_gas import MDOT_SH_COEFF_DEFAULT, C_COND_DEFAULT, target_
 from ..constants import C_LIGHT, E_CHARGE, GEV, M_PROTON, M_PROTON_GEV, MYR, PC
 from .supernovae import (ESC_COEFF_DEFAULT, E_SN_DEFAULT, P_MAX_SN_DEFAULT, SN_PROFILES,
                          SN_RULES, SN_VOLUMES, XI_SN_DEFAULT, sn_spectrum_norm, sn_volume)
-from .wind_termination_shock import (CUTOFF_COEFFICIENTS, DIFFUSION_EXPONENT, ETA_B_DEFAULT,
+from .wind_termination_shock import (B_COMPRESSION, CUTOFF_COEFFICIENTS, DIFFUSION_EXPONENT, ETA_B_DEFAULT,
                                      L_C_DEFAULT, P_INJ_DEFAULT, XI_CR_DEFAULT, d_ism,
                                      f_ts_norm, p_max_downstream, p_max_upstream, regime_name)
 
 R_C_DEFAULT = 1.0 * PC  # cluster core radius [cm] (PHYSICS-NOTES Sec. 10, PROPOSED)
 N_R_DEFAULT = 23  # radial nodes per zone (odd: cells are paired for the Richardson step)
-SQRT11 = 3.3166247903554  # same literal as the kernel
+SQRT11 = B_COMPRESSION  # B2 = sqrt(11) dB(R_ts) (M21); the kernel imports it from here
 
 
 #: the zone sums stop once a pair of cells adds less than TAIL_TOL of the sum (the integrands

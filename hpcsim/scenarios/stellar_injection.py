@@ -234,6 +234,18 @@ class InjectionScenario:
     #: the (M_up, turbulence, eta_B) spectra of the reduction are shared among the ranks
     parallel_reduce = True
 
+    def _spectra_indices(self):
+        """(b_spec, u_cl, u_ss): the eta_B index of the stored spectra and the M_up indices of
+        the cluster and single-star classes."""
+        ic = self.cfg.injection
+        b_spec = int(np.argmin(np.abs(np.log(np.array(ic.eta_B) / ic.eta_B_spectra))))
+        return b_spec, self.m_ups.index(ic.m_up_cluster), self.m_ups.index(ic.m_up_single)
+
+    def _spectra_kept(self, u, b) -> bool:
+        """Whether the integrated spectra of point (u, *, b) are stored or used by the classes."""
+        b_spec, u_cl, u_ss = self._spectra_indices()
+        return b == b_spec and (u == len(self.m_ups) - 1 or u in (u_cl, u_ss))
+
     def _point_key(self, point) -> str:
         """Cache key of the reduction of one (M_up, turbulence, eta_B) index triple."""
         text = f"injection-point:{self.cfg.physics_hash()}:{point}"
@@ -249,13 +261,7 @@ class InjectionScenario:
         ic = self.cfg.injection
         tasks = [read_task(t) for t in range(self.n_tasks)]
         nT, nE, nU = len(ic.turbulence), len(ic.eta_B), len(self.m_ups)
-        b_spec = int(np.argmin(np.abs(np.log(np.array(ic.eta_B) / ic.eta_B_spectra))))
-        u_cl = self.m_ups.index(ic.m_up_cluster)
-        u_ss = self.m_ups.index(ic.m_up_single)
         combos = [(u, a, b) for u in range(nU) for a in range(nT) for b in range(nE)]
-
-        def keep_res(u, b):  # the spectra stored or used by the class results
-            return b == b_spec and (u == nU - 1 or u in (u_cl, u_ss))
         rank, size = (comm.rank, comm.size) if comm is not None else (0, 1)
         store = ArrayCache(cache_dir) if cache_dir is not None else None
         try:
@@ -267,7 +273,7 @@ class InjectionScenario:
                     done[c] = _unpack_point(saved)
                     continue
                 row, res = self._combo(tasks, *c)
-                done[c] = (row, res if keep_res(c[0], c[2]) else None)
+                done[c] = (row, res if self._spectra_kept(c[0], c[2]) else None)
                 if store is not None:
                     store.store("reduction_point", key, _pack_point(*done[c]))
             payload = (None, done)
@@ -309,9 +315,7 @@ class InjectionScenario:
         reff = {s: np.full((nU, nT, nE, 2), np.nan) for s in SOURCES}
         h_he = {s: np.full((nU, nT, nE), np.nan) for s in SOURCES}
         h_he_inj = {s: np.full((nU, nT, nE), np.nan) for s in SOURCES}
-        b_spec = int(np.argmin(np.abs(np.log(np.array(ic.eta_B) / ic.eta_B_spectra))))
-        u_cl = self.m_ups.index(ic.m_up_cluster)
-        u_ss = self.m_ups.index(ic.m_up_single)
+        b_spec, u_cl, u_ss = self._spectra_indices()
         class_res = {}
         for u, m_up in enumerate(self.m_ups):
             for a, turb in enumerate(ic.turbulence):
@@ -321,7 +325,7 @@ class InjectionScenario:
                         reff[s][u, a, b] = row["reff"][s]
                         h_he[s][u, a, b] = row["h_he"][s]
                         h_he_inj[s][u, a, b] = row["h_he_inj"][s]
-                        if b == b_spec and (u == nU - 1 or u in (u_cl, u_ss)):
+                        if self._spectra_kept(u, b):
                             put(f"injection/spectra/m_up_{m_up:g}/{turb}/{s}", res[s]["S"],
                                 "nuclei GV^-1 (time-integrated, per cluster; rows = elements)")
                     if b == b_spec:
