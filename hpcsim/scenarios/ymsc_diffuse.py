@@ -158,7 +158,6 @@ class DiffuseScenario(PopulationScenario):
                            for e in cfg.sky.map_energies]
         # columns kept by the variants: gamma (2 around 1 TeV), then nu (2 around 10 TeV)
         self.cols = {m: bracket(self.e_out, RATIO_ENERGY[m]) for m in ("gamma", "nu")}
-        self.var_cols = np.concatenate([self.cols["gamma"], self.cols["nu"]])
         # a variant needs only these columns of its fluxes (its ratios and the 100 TeV flux of
         # the LHAASO criterion): folding just them gives the same numbers (each column is its
         # own sum) for a fraction of the work
